@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { pageQuery } from '../http/pagination.ts';
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.')
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'Not a real date.');
+
+const optional = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === '' ? undefined : v), s.optional());
+
+export const activityFilterSchema = z
+  .object({
+    actor: optional(z.string().trim().max(254)),
+    action: optional(z.string().trim().max(100)),
+    subject_type: optional(z.string().trim().max(100)),
+    subject_id: optional(z.string().trim().max(100)),
+    from: optional(day),
+    to: optional(day),
+    page: pageQuery,
+  })
+  .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'The end date is before the start date.' });
+
+export type ActivityFilterInput = z.infer<typeof activityFilterSchema>;

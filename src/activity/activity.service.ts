@@ -1,0 +1,113 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Actor, AppContext } from '../context.ts';
+import type { DB } from '../db/schema.ts';
+import { activityHash, canonicalJson, GENESIS_HASH } from './activity.hash.ts';
+import * as repo from './activity.repository.ts';
+
+export interface ActivityEvent {
+  action: string;
+  subjectType: string;
+  subjectId?: string | number | null;
+  details?: Record<string, unknown>;
+}
+
+export interface ActivityView {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+  userAgent: string | null;
+  hash: string;
+}
+
+/**
+ * Appends one record to the hash chain. Call it inside the transaction that makes the change,
+ * so the change and its record commit or roll back together.
+ */
+export async function recordActivity(
+  ctx: Pick<AppContext, 'dialect' | 'clock'>,
+  trx: Transaction<DB>,
+  actor: Actor,
+  event: ActivityEvent,
+): Promise<number> {
+  await repo.lockChain(trx, ctx.dialect);
+  const prev = (await repo.lastHash(trx)) ?? GENESIS_HASH;
+  const fields = {
+    prev_hash: prev,
+    at: ctx.clock().toISOString(),
+    actor_id: actor.userId,
+    actor_label: actor.label,
+    action: event.action,
+    subject_type: event.subjectType,
+    subject_id: event.subjectId === undefined || event.subjectId === null ? null : String(event.subjectId),
+    details: canonicalJson(event.details ?? {}),
+    ip: actor.ip,
+    user_agent: actor.userAgent,
+  };
+  return repo.insertActivity(trx, { ...fields, hash: activityHash(fields) });
+}
+
+/** Runs `work` in a transaction and records `event` in it; the event may depend on the result. */
+export async function withActivity<T>(
+  ctx: AppContext,
+  actor: Actor,
+  work: (trx: Transaction<DB>) => Promise<T>,
+  event: (result: T) => ActivityEvent | ActivityEvent[],
+): Promise<T> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const result = await work(trx);
+    const events = event(result);
+    for (const e of Array.isArray(events) ? events : [events]) await recordActivity(ctx, trx, actor, e);
+    return result;
+  });
+}
+
+export type VerifyResult =
+  | { ok: true; count: number }
+  | { ok: false; count: number; brokenId: number; reason: string };
+
+/** Walks the chain from the first record and stops at the first one whose links or hash disagree. */
+export async function verifyChain(db: Kysely<DB>): Promise<VerifyResult> {
+  let prev = GENESIS_HASH;
+  let count = 0;
+  for await (const row of repo.walkChain(db)) {
+    if (row.prev_hash !== prev) {
+      return { ok: false, count, brokenId: row.id, reason: 'prev_hash does not match the hash of the record before it (a record was removed, reordered or altered)' };
+    }
+    if (activityHash(row) !== row.hash) {
+      return { ok: false, count, brokenId: row.id, reason: 'hash does not match the record contents (the record was altered)' };
+    }
+    prev = row.hash;
+    count += 1;
+  }
+  return { ok: true, count };
+}
+
+export async function listActivity(
+  db: Kysely<DB>,
+  filter: repo.ActivityFilter,
+  page: { limit: number; offset: number },
+): Promise<{ items: ActivityView[]; total: number }> {
+  const { rows, total } = await repo.listActivity(db, filter, page);
+  return {
+    total,
+    items: rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      actor: r.actor_email ?? r.actor_label,
+      action: r.action,
+      subjectType: r.subject_type,
+      subjectId: r.subject_id,
+      details: JSON.parse(r.details) as Record<string, unknown>,
+      ip: r.ip,
+      userAgent: r.user_agent,
+      hash: r.hash,
+    })),
+  };
+}
+
+export const knownActions = repo.distinctActions;

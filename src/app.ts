@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { activityRoutes } from './activity/activity.routes.ts';
+import { apiRoutes } from './api/api.routes.ts';
+import { adminRoutes } from './auth/admin.routes.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import type { AppContext } from './context.ts';
+import { getOrCreateSecret } from './db/settings.repository.ts';
+import { homeRoutes } from './home/home.routes.ts';
+import { csrfProtection } from './http/csrf.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { AppError } from './http/errors.ts';
+import { flashMiddleware } from './http/flash.ts';
+import { identify } from './http/identity.middleware.ts';
+import { layoutLocals } from './http/nav.ts';
+import { Routes, type RouteInfo } from './http/routes.ts';
+import './http/types.ts';
+import { setupViews, VIEWS_DIR } from './http/views.ts';
+
+export interface AttestApp {
+  app: Express;
+  routes: RouteInfo[];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const BODY_LIMIT = '100kb';
+
+export async function createApp(ctx: AppContext): Promise<AttestApp> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.trustProxy);
+  setupViews(app);
+
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/assets') },
+      // One short line per request: no headers, so no cookies or tokens reach the log.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+      hsts: ctx.config.cookieSecure,
+    }),
+  );
+  app.use('/assets', express.static(path.join(VIEWS_DIR, 'assets'), { maxAge: '1h', fallthrough: false }));
+  app.get('/assets-vendor/htmx.min.js', (_req, res) => {
+    res.sendFile(path.resolve(import.meta.dirname, '../node_modules/htmx.org/dist/htmx.min.js'), { maxAge: '1d' });
+  });
+
+  app.use(cookieParser());
+  app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
+  app.use(flashMiddleware(ctx.config.cookieSecure));
+  app.use(identify(ctx));
+  const csrf = csrfProtection(await getOrCreateSecret(ctx.db, 'csrf_secret'), ctx.config.cookieSecure);
+  app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : csrf(req, res, next)));
+  app.use(layoutLocals);
+
+  const routes = new Routes();
+  homeRoutes(routes, ctx);
+  authRoutes(routes, ctx);
+  adminRoutes(routes, ctx);
+  activityRoutes(routes, ctx);
+  apiRoutes(routes);
+  app.use(routes.router);
+
+  app.use((req, _res, next) => next(new AppError('not_found', `Nothing is at ${req.path}.`)));
+  app.use(errorHandler(ctx.logger));
+  return { app, routes: routes.registry };
+}

@@ -1,0 +1,83 @@
+import type { Request, Response } from 'express';
+import type { AppContext } from '../context.ts';
+import { actorOf, requestOrigin } from '../http/actor.ts';
+import { AppError, isAppError } from '../http/errors.ts';
+import { setFlash } from '../http/flash.ts';
+import { SESSION_COOKIE } from '../http/identity.middleware.ts';
+import type { Routes } from '../http/routes.ts';
+import { errorsByField, parseInput } from '../http/validate.ts';
+import { changePasswordSchema, loginSchema } from './auth.schema.ts';
+import { loginLimiters } from './login-limits.ts';
+import { signIn, signOut } from './sessions.service.ts';
+import { changePassword } from './users.service.ts';
+
+/** Only same-site paths, so `next` cannot send someone to another site after sign-in. */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
+export function authRoutes(routes: Routes, ctx: AppContext): void {
+  const renderLogin = (res: Response, status: number, model: Record<string, unknown>) =>
+    res.status(status).render('auth/login', { title: 'Sign in', bare: true, ...model });
+
+  routes.get('/login', 'public', (req, res) => {
+    if (req.user) return res.redirect(303, '/');
+    renderLogin(res, 200, { next: safeNext(req.query.next) });
+  });
+
+  const limited = (req: Request, res: Response) =>
+    renderLogin(res, 429, {
+      email: (req.body as Record<string, unknown>)?.email,
+      next: safeNext((req.body as Record<string, unknown>)?.next),
+      error: `Too many failed sign-in attempts. Wait ${ctx.config.login.windowMinutes} minutes and try again, or ask an administrator to check your account.`,
+    });
+
+  routes.post('/login', 'public', ...loginLimiters(ctx.config, limited), async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    try {
+      const input = parseInput(loginSchema, body);
+      const { token, user } = await signIn(ctx, input, requestOrigin(req));
+      res.cookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        secure: ctx.config.cookieSecure,
+        sameSite: 'lax',
+        path: '/',
+        maxAge: ctx.config.sessionTtlHours * 3_600_000,
+      });
+      res.redirect(303, user.mustChangePassword ? '/account/password' : safeNext(input.next));
+    } catch (err) {
+      if (!isAppError(err) || !['validation_failed', 'unauthenticated'].includes(err.code)) throw err;
+      const status = err.code === 'unauthenticated' ? 401 : 422;
+      renderLogin(res, status, { email: body.email, next: safeNext(body.next), error: err.message, errors: errorsByField(err.fields) });
+    }
+  });
+
+  routes.post('/logout', 'app.use', async (req, res) => {
+    if (req.sessionToken) await signOut(ctx, actorOf(req), req.sessionToken);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    setFlash(res, 'info', 'You have signed out.');
+    res.redirect(303, '/login');
+  });
+
+  routes.get('/account/password', 'app.use', (req, res) => {
+    res.render('auth/password', { title: 'Change password', mustChange: req.user?.mustChangePassword });
+  });
+
+  routes.post('/account/password', 'app.use', async (req, res) => {
+    const user = req.user;
+    if (!user) throw new AppError('unauthenticated', 'Sign in first.');
+    try {
+      const input = parseInput(changePasswordSchema, req.body);
+      await changePassword(ctx, actorOf(req), user.id, input);
+      setFlash(res, 'success', 'Your password has been changed.');
+      res.redirect(303, '/');
+    } catch (err) {
+      if (!isAppError(err) || err.code !== 'validation_failed') throw err;
+      res.status(422).render('auth/password', {
+        title: 'Change password',
+        mustChange: user.mustChangePassword,
+        errors: errorsByField(err.fields),
+      });
+    }
+  });
+}

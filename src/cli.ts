@@ -1,0 +1,128 @@
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+
+// Heavy modules are imported inside each command so that `attest browser ensure` (run by
+// `npm install`) and `--help` start fast and need no database.
+
+const program = new Command();
+program.name('attest').description('Attest: compliance and certification tracker').showHelpAfterError();
+
+function setup(): { config: Config; logger: Logger } {
+  const config = loadConfig();
+  return { config, logger: createLogger(config.logLevel) };
+}
+
+program
+  .command('serve')
+  .description('run the web app (migrates the database first)')
+  .action(async () => {
+    const { config, logger } = setup();
+    const { serve } = await import('./main.ts');
+    await serve(config, logger);
+  });
+
+const db = program.command('db').description('database maintenance');
+db.command('migrate')
+  .description('bring the database schema to the latest migration')
+  .action(async () => {
+    const { config, logger } = setup();
+    const { openDatabase, describeDatabase } = await import('./db/database.ts');
+    const { migrateToLatest } = await import('./db/migrate.ts');
+    const database = openDatabase(config.databaseUrl);
+    try {
+      const { applied } = await migrateToLatest(database.db);
+      process.stderr.write(`${describeDatabase(config.databaseUrl)}: ${applied.length ? `applied ${applied.join(', ')}` : 'already up to date'}\n`);
+    } finally {
+      await database.close();
+    }
+    void logger;
+  });
+
+const user = program.command('user').description('user accounts');
+user
+  .command('add')
+  .description('add a user and print a one-time password (changed at first sign-in)')
+  .requiredOption('--email <email>', 'email address, used to sign in')
+  .addOption(new Option('--role <role>', 'role').choices(['admin', 'grc', 'auditor', 'customer_compliance', 'viewer']).makeOptionMandatory())
+  .option('--name <name>', 'display name (defaults to the part of the email before @)')
+  .action(async (opts: { email: string; role: string; name?: string }) => {
+    const { config, logger } = setup();
+    const { openContext } = await import('./bootstrap.ts');
+    const { createUserSchema } = await import('./auth/auth.schema.ts');
+    const { createUser } = await import('./auth/users.service.ts');
+    const { cliActor } = await import('./context.ts');
+    const parsed = createUserSchema.safeParse({ email: opts.email, role: opts.role, name: opts.name ?? opts.email.split('@')[0] });
+    if (!parsed.success) fail(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
+    const ctx = await openContext(config, logger);
+    try {
+      const { user: created, oneTimePassword } = await createUser(ctx, cliActor, parsed.data);
+      process.stdout.write(`Created ${created.email} (${created.role}).\nOne-time password: ${oneTimePassword}\nIt must be changed at first sign-in.\n`);
+    } finally {
+      await ctx.database.close();
+    }
+  });
+
+const activity = program.command('activity').description('the activity trail');
+activity
+  .command('verify')
+  .description('check the hash chain; exit 1 naming the first broken record')
+  .action(async () => {
+    const { config, logger } = setup();
+    const { openContext } = await import('./bootstrap.ts');
+    const { verifyChain } = await import('./activity/activity.service.ts');
+    const ctx = await openContext(config, logger);
+    try {
+      const result = await verifyChain(ctx.db);
+      if (result.ok) {
+        process.stdout.write(`Activity chain intact: ${result.count} records verified.\n`);
+      } else {
+        process.stdout.write(`Activity chain BROKEN at record ${result.brokenId}: ${result.reason}. ${result.count} records before it verified.\n`);
+        process.exitCode = 1;
+      }
+    } finally {
+      await ctx.database.close();
+    }
+  });
+
+program
+  .command('backup')
+  .description('write a consistent online copy of the database')
+  .requiredOption('--out <file>', 'where to write the copy')
+  .action(async (opts: { out: string }) => {
+    const { config, logger } = setup();
+    const { openContext } = await import('./bootstrap.ts');
+    const { backupDatabase } = await import('./db/backup.ts');
+    const ctx = await openContext(config, logger);
+    try {
+      const written = await backupDatabase(ctx.database, opts.out);
+      process.stderr.write(`Backup written to ${written}\n`);
+    } finally {
+      await ctx.database.close();
+    }
+  });
+
+const browser = program.command('browser').description('the browser used for PDF reports');
+browser
+  .command('ensure')
+  .description('find Chrome/Chromium; install Debian\'s chromium when root on Debian; otherwise explain')
+  .option('--quiet-if-found', 'print nothing when a browser is found (used by npm install)')
+  .action(async (opts: { quietIfFound?: boolean }) => {
+    const { ensureBrowser } = await import('./reports/browser.ts');
+    const found = ensureBrowser((line) => process.stderr.write(`attest: ${line}\n`));
+    if (found && !opts.quietIfFound) process.stdout.write(`Browser for PDFs: ${found.path} (${found.source})\n`);
+  });
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof ConfigError) fail(err.message);
+  process.stderr.write(`attest: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}

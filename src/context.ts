@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely';
+import type { Config } from './config.ts';
+import type { Database, DialectName } from './db/database.ts';
+import type { DB } from './db/schema.ts';
+import type { Logger } from './logger.ts';
+
+/** The clock is injected so tests can fix "now" and coverage can be asked for any day. */
+export type Clock = () => Date;
+
+export const systemClock: Clock = () => new Date();
+
+/** What every service and route needs, built once per process (or per test). */
+export interface AppContext {
+  db: Kysely<DB>;
+  dialect: DialectName;
+  database: Database;
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+}
+
+/** Who did something, and from where: recorded with every activity. */
+export interface Actor {
+  userId: number | null;
+  label: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const cliActor: Actor = { userId: null, label: 'cli', ip: null, userAgent: null };
+export const systemActor: Actor = { userId: null, label: 'system', ip: null, userAgent: null };

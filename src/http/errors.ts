@@ -1,0 +1,58 @@
+/** The closed set of failures the app reports to users, each with one HTTP status. */
+export const errorStatus = {
+  bad_request: 400,
+  validation_failed: 422,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  integrity_failed: 500,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+/** A field and what is wrong with it, shown next to the form field or in the API's JSON. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly fields: FieldError[];
+
+  constructor(code: ErrorCode, message: string, fields: FieldError[] = []) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.fields = fields;
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+
+  static notFound(what: string): AppError {
+    return new AppError('not_found', `${what} not found`);
+  }
+
+  static forbidden(message = 'You do not have permission to do this.'): AppError {
+    return new AppError('forbidden', message);
+  }
+
+  static invalid(fields: FieldError[], message = 'Some fields need attention.'): AppError {
+    return new AppError('validation_failed', message, fields);
+  }
+
+  static conflict(message: string, field?: string): AppError {
+    return new AppError('conflict', message, field ? [{ field, message }] : []);
+  }
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}

@@ -1,0 +1,35 @@
+import type { NextFunction, Request, Response } from 'express';
+import { can, type Action } from '../auth/policy.ts';
+import { roleLabels } from '../auth/roles.ts';
+
+interface NavItem {
+  key: string;
+  label: string;
+  href: string;
+  action: Action;
+  /** Parts of Attest not built yet are listed so people know they are coming. */
+  coming?: boolean;
+}
+
+const items: NavItem[] = [
+  { key: 'dashboard', label: 'Dashboard', href: '/', action: 'app.use' },
+  { key: 'frameworks', label: 'Frameworks', href: '/frameworks', action: 'catalog.read', coming: true },
+  { key: 'controls', label: 'Controls', href: '/controls', action: 'catalog.read', coming: true },
+  { key: 'evidence', label: 'Evidence', href: '/evidence', action: 'evidence.read', coming: true },
+  { key: 'audits', label: 'Audits', href: '/audits', action: 'app.use', coming: true },
+  { key: 'questionnaires', label: 'Questionnaires', href: '/questionnaires', action: 'questionnaires.use', coming: true },
+  { key: 'admin', label: 'Admin', href: '/admin/users', action: 'users.manage' },
+];
+
+/** What the layout needs: the signed-in user and the navigation their role may use. */
+export function layoutLocals(req: Request, res: Response, next: NextFunction): void {
+  const user = req.user;
+  if (user) {
+    res.locals.currentUser = { name: user.name, email: user.email, role: user.role, roleLabel: roleLabels[user.role] };
+    res.locals.nav = items
+      .filter((i) => can(user.role, i.action) || (i.key === 'admin' && can(user.role, 'activity.read')))
+      .map((i) => ({ ...i, href: i.key === 'admin' && !can(user.role, 'users.manage') ? '/admin/activity' : i.href }));
+    res.locals.canManageUsers = can(user.role, 'users.manage');
+  }
+  next();
+}

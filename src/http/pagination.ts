@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+export const pageQuery = z.coerce.number().int().min(1).max(100_000).catch(1);
+
+export interface PageView {
+  page: number;
+  pages: number;
+  total: number;
+  from: number;
+  to: number;
+  prevHref: string | null;
+  nextHref: string | null;
+}
+
+/** Page links that keep the current filters in the query string. */
+export function pageView(total: number, page: number, perPage: number, query: Record<string, string | undefined>): PageView {
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  const href = (p: number) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v) params.set(k, v);
+    params.set('page', String(p));
+    return `?${params.toString()}`;
+  };
+  return {
+    page,
+    pages,
+    total,
+    from: total === 0 ? 0 : (page - 1) * perPage + 1,
+    to: Math.min(total, page * perPage),
+    prevHref: page > 1 ? href(page - 1) : null,
+    nextHref: page < pages ? href(page + 1) : null,
+  };
+}

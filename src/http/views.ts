@@ -1,0 +1,41 @@
+import path from 'node:path';
+import type { Express } from 'express';
+import { engine } from 'express-handlebars';
+import { roleLabels, isRole } from '../auth/roles.ts';
+
+export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
+
+/** Formats an ISO timestamp as "2026-11-21 14:05 UTC": one unambiguous form for auditors. */
+export function formatDateTime(iso: unknown): string {
+  if (typeof iso !== 'string' || iso === '') return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
+}
+
+const helpers = {
+  eq: (a: unknown, b: unknown) => a === b,
+  or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+  not: (a: unknown) => !a,
+  dateTime: formatDateTime,
+  roleLabel: (r: unknown) => (isRole(r) ? roleLabels[r] : String(r)),
+  call: (fn: unknown) => (typeof fn === 'function' ? (fn as () => unknown)() : ''),
+  fieldError: (errors: Record<string, string> | undefined, field: string) => errors?.[field],
+  json: (v: unknown) => JSON.stringify(v),
+  plural: (n: number, one: string, many: string) => (n === 1 ? one : many),
+};
+
+export function setupViews(app: Express): void {
+  app.engine(
+    'hbs',
+    engine({
+      extname: '.hbs',
+      defaultLayout: 'main',
+      layoutsDir: path.join(VIEWS_DIR, 'layouts'),
+      partialsDir: path.join(VIEWS_DIR, 'partials'),
+      helpers,
+    }),
+  );
+  app.set('view engine', 'hbs');
+  app.set('views', VIEWS_DIR);
+}

@@ -1,0 +1,56 @@
+import type { Server } from 'node:http';
+import { createApp } from './app.ts';
+import { ensureInitialAdmin } from './auth/users.service.ts';
+import { openContext } from './bootstrap.ts';
+import type { Config } from './config.ts';
+import { systemActor } from './context.ts';
+import { describeDatabase } from './db/database.ts';
+import type { Logger } from './logger.ts';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Starts the web app: migrate, create the first admin if needed, listen, stop cleanly on SIGTERM. */
+export async function serve(config: Config, logger: Logger): Promise<Server> {
+  const ctx = await openContext(config, logger);
+  const admin = await ensureInitialAdmin(ctx, systemActor);
+  if (admin) printInitialAdmin(admin);
+  const { app } = await createApp(ctx);
+  const server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ database: describeDatabase(config.databaseUrl) }, `Attest is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+    server.close(async () => {
+      clearTimeout(force);
+      await ctx.database.close();
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  return server;
+}
+
+function printInitialAdmin(admin: { email: string; password: string }): void {
+  const lines = [
+    'First start: an administrator account was created.',
+    `  email:    ${admin.email}`,
+    `  password: ${admin.password}`,
+    'This password is shown only once; you will be asked to change it at first sign-in.',
+  ];
+  const width = Math.max(...lines.map((l) => l.length)) + 2;
+  const bar = '─'.repeat(width);
+  process.stdout.write(`\n┌${bar}┐\n${lines.map((l) => `│ ${l.padEnd(width - 1)}│`).join('\n')}\n└${bar}┘\n\n`);
+}
