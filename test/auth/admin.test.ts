@@ -1,0 +1,165 @@
+import supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
+import { buildUser } from '../helpers/factories.ts';
+import { Browser, buildApp, signedIn, type TestApp } from '../helpers/http.ts';
+
+let ctx: TestContext;
+let t: TestApp;
+let admin: Awaited<ReturnType<typeof buildUser>>;
+let adminBrowser: Browser;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  t = await buildApp(ctx);
+  admin = await buildUser(ctx, { role: 'admin', email: 'admin@example.test' });
+  adminBrowser = await signedIn(t.app, admin);
+});
+afterAll(() => ctx.cleanup());
+
+const userCount = async () => Number((await ctx.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const lastActivity = () => ctx.db.selectFrom('activity').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+
+describe('adding users', () => {
+  it('shows a one-time password once; the user must change it at first sign-in; the change is in the activity trail', async () => {
+    const res = await adminBrowser.post('/admin/users', { email: 'New.Person@Example.test', name: 'New Person', role: 'grc' });
+    expect(res.status).toBe(201);
+    const password = /<code>([A-Za-z0-9-]{23})<\/code>/.exec(res.text)?.[1];
+    expect(password).toBeDefined();
+    const stored = await ctx.db.selectFrom('users').selectAll().where('email', '=', 'new.person@example.test').executeTakeFirstOrThrow();
+    expect(stored.password_hash).not.toContain(password!);
+    expect(stored.must_change_password).toBe(1);
+    const event = await lastActivity();
+    expect(event.action).toBe('user.created');
+    expect(event.actor_id).toBe(admin.id);
+    expect(JSON.parse(event.details)).toEqual({ email: 'new.person@example.test', role: 'grc' });
+
+    const person = new Browser(t.app);
+    const login = await person.signIn('new.person@example.test', password!);
+    expect(login.headers.location).toBe('/account/password');
+  });
+
+  it('refuses bad input with 422 naming each field, and adds nobody', async () => {
+    const before = await userCount();
+    const res = await adminBrowser.post('/admin/users', { email: 'nope', name: '', role: 'superuser' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('Enter a valid email address');
+    expect(res.text).toContain('Enter a name.');
+    expect(res.text).toContain('Choose a role');
+    expect(await userCount()).toBe(before);
+  });
+
+  it('refuses a duplicate email with a clear message', async () => {
+    const before = await userCount();
+    const res = await adminBrowser.post('/admin/users', { email: 'ADMIN@example.test', name: 'Dup', role: 'viewer' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('already exists');
+    expect(await userCount()).toBe(before);
+  });
+});
+
+describe('changing roles and disabling', () => {
+  it('changes a role and records from and to', async () => {
+    const user = await buildUser(ctx, { role: 'viewer' });
+    const res = await adminBrowser.post(`/admin/users/${user.id}/role`, { role: 'auditor' });
+    expect(res.status).toBe(303);
+    const row = await ctx.db.selectFrom('users').select('role').where('id', '=', user.id).executeTakeFirstOrThrow();
+    expect(row.role).toBe('auditor');
+    expect(JSON.parse((await lastActivity()).details)).toEqual({ from: 'viewer', to: 'auditor' });
+  });
+
+  it('refuses an unknown role and a missing user', async () => {
+    const user = await buildUser(ctx, { role: 'viewer' });
+    expect((await adminBrowser.post(`/admin/users/${user.id}/role`, { role: 'root' })).status).toBe(422);
+    expect((await adminBrowser.post('/admin/users/999999/role', { role: 'grc' })).status).toBe(404);
+    expect((await adminBrowser.post('/admin/users/abc/role', { role: 'grc' })).status).toBe(422);
+  });
+
+  it('disabling ends the user’s sessions at once and stops their tokens; enabling lets them back in', async () => {
+    const user = await buildUser(ctx, { role: 'grc' });
+    const userBrowser = await signedIn(t.app, user);
+    expect((await userBrowser.get('/')).status).toBe(200);
+    const issued = await adminBrowser.post(`/admin/users/${user.id}/tokens`, { name: 'ci', expires_in_days: '30' });
+    const secret = /<code>(att_[A-Za-z0-9_-]+)<\/code>/.exec(issued.text)![1]!;
+    expect((await supertest(t.app).get('/api/v1/me').set('Authorization', `Bearer ${secret}`)).status).toBe(200);
+
+    expect((await adminBrowser.post(`/admin/users/${user.id}/disable`)).status).toBe(303);
+    expect((await userBrowser.get('/')).status).toBe(303);
+    expect((await supertest(t.app).get('/api/v1/me').set('Authorization', `Bearer ${secret}`)).status).toBe(401);
+    const failed = await new Browser(t.app).post('/login', { email: user.email, password: user.password });
+    expect(failed.status).toBe(401);
+    const event = await ctx.db.selectFrom('activity').selectAll().where('action', '=', 'user.disabled').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(JSON.parse(event.details)).toEqual({ ended_sessions: 1 });
+
+    expect((await adminBrowser.post(`/admin/users/${user.id}/enable`)).status).toBe(303);
+    await new Browser(t.app).signIn(user.email, user.password);
+  });
+
+  it('will not disable or demote the last active administrator, nor let an admin disable themself', async () => {
+    const self = await adminBrowser.post(`/admin/users/${admin.id}/disable`);
+    expect(self.status).toBe(409);
+    expect(self.text).toContain('cannot disable your own account');
+    const demote = await adminBrowser.post(`/admin/users/${admin.id}/role`, { role: 'grc' });
+    expect(demote.status).toBe(422);
+    expect(demote.text).toContain('last active administrator');
+    const row = await ctx.db.selectFrom('users').select(['role', 'disabled_at']).where('id', '=', admin.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ role: 'admin', disabled_at: null });
+  });
+});
+
+describe('API tokens', () => {
+  it('are shown once, stored hashed, work as Bearer tokens with the user’s role, and can be revoked', async () => {
+    const user = await buildUser(ctx, { role: 'viewer' });
+    const res = await adminBrowser.post(`/admin/users/${user.id}/tokens`, { name: 'Reporting', expires_in_days: '' });
+    expect(res.status).toBe(201);
+    const secret = /<code>(att_[A-Za-z0-9_-]+)<\/code>/.exec(res.text)![1]!;
+    const row = await ctx.db.selectFrom('api_tokens').selectAll().where('user_id', '=', user.id).executeTakeFirstOrThrow();
+    expect(row.token_hash).not.toBe(secret);
+    expect(row.expires_at).toBeNull();
+    const page = await adminBrowser.get(`/admin/users/${user.id}`);
+    expect(page.text).not.toContain(secret);
+
+    const me = await supertest(t.app).get('/api/v1/me').set('Authorization', `Bearer ${secret}`);
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ email: user.email, role: 'viewer' });
+
+    expect((await adminBrowser.post(`/admin/users/${user.id}/tokens/${row.id}/revoke`)).status).toBe(303);
+    expect((await supertest(t.app).get('/api/v1/me').set('Authorization', `Bearer ${secret}`)).status).toBe(401);
+  });
+
+  it('expire after their number of days', async () => {
+    const user = await buildUser(ctx, { role: 'viewer' });
+    const res = await adminBrowser.post(`/admin/users/${user.id}/tokens`, { name: 'Short', expires_in_days: '1' });
+    const secret = /<code>(att_[A-Za-z0-9_-]+)<\/code>/.exec(res.text)![1]!;
+    expect((await supertest(t.app).get('/api/v1/me').set('Authorization', `Bearer ${secret}`)).status).toBe(200);
+    ctx.setNow('2026-11-23T10:00:00.000Z');
+    try {
+      expect((await supertest(t.app).get('/api/v1/me').set('Authorization', `Bearer ${secret}`)).status).toBe(401);
+    } finally {
+      ctx.setNow('2026-11-21T10:00:00.000Z');
+    }
+  });
+
+  it('refuse bad names and expiry with 422 and issue nothing', async () => {
+    const user = await buildUser(ctx, { role: 'viewer' });
+    const res = await adminBrowser.post(`/admin/users/${user.id}/tokens`, { name: '', expires_in_days: '9999' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('Name the token');
+    expect(res.text).toContain('At most 730 days.');
+    const rows = await ctx.db.selectFrom('api_tokens').selectAll().where('user_id', '=', user.id).execute();
+    expect(rows).toHaveLength(0);
+  });
+
+  it('answer a missing or wrong token with 401 JSON', async () => {
+    const none = await supertest(t.app).get('/api/v1/me');
+    expect(none.status).toBe(401);
+    expect(none.body.error.code).toBe('unauthenticated');
+    const wrong = await supertest(t.app).get('/api/v1/me').set('Authorization', 'Bearer att_not-a-real-token');
+    expect(wrong.status).toBe(401);
+  });
+
+  it('cannot be used as a session cookie, and the session cookie does not work on the API', async () => {
+    const res = await adminBrowser.get('/api/v1/me');
+    expect(res.status).toBe(401);
+  });
+});

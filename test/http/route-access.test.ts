@@ -1,0 +1,103 @@
+import supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { permissions } from '../../src/auth/policy.ts';
+import { roles, type Role } from '../../src/auth/roles.ts';
+import { issueToken } from '../../src/auth/tokens.service.ts';
+import { systemActor } from '../../src/context.ts';
+import type { RouteInfo } from '../../src/http/routes.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
+import { buildUser } from '../helpers/factories.ts';
+import { Browser, buildApp, signedIn, type TestApp } from '../helpers/http.ts';
+
+/**
+ * The role table of DESIGN.md, written out here independently of src/auth/policy.ts, so that a
+ * change to the policy that breaks the table fails this test.
+ */
+const roleTable: Record<string, Role[] | 'public'> = {
+  public: 'public',
+  'app.use': ['admin', 'grc', 'auditor', 'customer_compliance', 'viewer'],
+  'users.manage': ['admin'],
+  'activity.read': ['admin', 'grc'],
+  'catalog.read': ['admin', 'grc', 'customer_compliance', 'viewer'],
+  'controls.edit': ['admin', 'grc'],
+  'evidence.read': ['admin', 'grc'],
+  'evidence.log': ['admin', 'grc'],
+  'evidence.review': ['admin', 'grc'],
+  'evidence.files.read': ['admin', 'grc'],
+  'questionnaires.use': ['admin', 'grc', 'customer_compliance'],
+};
+
+let ctx: TestContext;
+let t: TestApp;
+const browsers = new Map<Role, Browser>();
+const tokens = new Map<Role, string>();
+const users = new Map<Role, Awaited<ReturnType<typeof buildUser>>>();
+let target: Awaited<ReturnType<typeof buildUser>>;
+let targetTokenId: number;
+
+beforeAll(async () => {
+  ctx = await createTestContext({ env: { LOGIN_MAX_PER_IP: '10000', LOGIN_MAX_PER_ACCOUNT: '10000' } });
+  t = await buildApp(ctx);
+  for (const role of roles) {
+    const user = await buildUser(ctx, { role });
+    users.set(role, user);
+    browsers.set(role, await signedIn(t.app, user));
+    tokens.set(role, (await issueToken(ctx, systemActor, user.id, { name: 'walk', expires_in_days: null })).secret);
+  }
+  target = await buildUser(ctx, { role: 'viewer' });
+  targetTokenId = (await issueToken(ctx, systemActor, target.id, { name: 'target', expires_in_days: null })).token.id;
+});
+afterAll(() => ctx.cleanup());
+
+function concrete(path: string): string {
+  return path.replace(':tokenId', String(targetTokenId)).replace(/:id\b/g, String(target.id)).replace(/:[a-zA-Z]+/g, '1');
+}
+
+async function call(route: RouteInfo, role: Role | null): Promise<supertest.Response> {
+  const path = concrete(route.path);
+  if (route.api) {
+    const req = route.method === 'GET' ? supertest(t.app).get(path) : supertest(t.app).post(path).send({});
+    return role ? req.set('Authorization', `Bearer ${tokens.get(role)}`) : req;
+  }
+  // Signing out would end the shared session, so it gets a browser of its own.
+  const browser = role === null ? new Browser(t.app) : route.path === '/logout' ? await signedIn(t.app, users.get(role)!) : browsers.get(role)!;
+  return route.method === 'GET' ? browser.get(path) : browser.post(path, {});
+}
+
+describe('every route with every role', () => {
+  it('the test’s role table names exactly the policy’s actions', () => {
+    expect(Object.keys(roleTable).filter((k) => k !== 'public').sort()).toEqual(Object.keys(permissions).sort());
+  });
+
+  it('registers routes for the walk to cover', () => {
+    expect(t.routes.length).toBeGreaterThan(10);
+  });
+
+  it('answers allowed, 403, or the login redirect exactly as the role table says', async () => {
+    const mismatches: string[] = [];
+    for (const route of t.routes) {
+      const allowed = roleTable[route.access];
+      if (!allowed) {
+        mismatches.push(`${route.method} ${route.path}: access ${route.access} not in the role table`);
+        continue;
+      }
+      for (const role of [null, ...roles] as (Role | null)[]) {
+        const res = await call(route, role);
+        const label = `${route.method} ${route.path} as ${role ?? 'anonymous'}`;
+        // Signing out ends at the login page by design; everywhere else that page means "not signed in".
+        const isLoginRedirect = res.status === 303 && String(res.headers.location).startsWith('/login') && !(role && route.path === '/logout');
+        if (allowed === 'public') {
+          if ([401, 403].includes(res.status) || isLoginRedirect) mismatches.push(`${label}: public route answered ${res.status}`);
+        } else if (role === null) {
+          const ok = route.api ? res.status === 401 : isLoginRedirect;
+          if (!ok) mismatches.push(`${label}: expected ${route.api ? '401' : 'redirect to /login'}, got ${res.status}`);
+        } else if (allowed.includes(role)) {
+          if ([401, 403].includes(res.status) || isLoginRedirect || res.status >= 500) mismatches.push(`${label}: expected allowed, got ${res.status}`);
+        } else if (res.status !== 403) {
+          mismatches.push(`${label}: expected 403, got ${res.status}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    // Two cores: two files at a time keeps scrypt, SQLite and Chromium from starving each other.
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+});
