@@ -25,8 +25,9 @@ const items: NavItem[] = [
 export function layoutLocals(req: Request, res: Response, next: NextFunction): void {
   const user = req.user;
   if (user) {
+    // Until a one-time password is replaced, nothing else is reachable, so no menu is shown.
     res.locals.currentUser = { name: user.name, email: user.email, role: user.role, roleLabel: roleLabels[user.role] };
-    res.locals.nav = items
+    res.locals.nav = user.mustChangePassword ? [] : items
       .filter((i) => can(user.role, i.action) || (i.key === 'admin' && can(user.role, 'activity.read')))
       .map((i) => ({ ...i, href: i.key === 'admin' && !can(user.role, 'users.manage') ? '/admin/activity' : i.href }));
     res.locals.canManageUsers = can(user.role, 'users.manage');
