@@ -10,6 +10,10 @@ import { adminRoutes } from './auth/admin.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import type { AppContext } from './context.ts';
 import { getOrCreateSecret } from './db/settings.repository.ts';
+import { controlApi } from './controls/controls.api.ts';
+import { controlRoutes } from './controls/controls.routes.ts';
+import { frameworkApi } from './frameworks/frameworks.api.ts';
+import { frameworkRoutes } from './frameworks/frameworks.routes.ts';
 import { homeRoutes } from './home/home.routes.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { errorHandler } from './http/error-handler.ts';
@@ -87,7 +91,11 @@ export async function createApp(ctx: AppContext): Promise<AttestApp> {
   authRoutes(routes, ctx);
   adminRoutes(routes, ctx);
   activityRoutes(routes, ctx);
+  frameworkRoutes(routes, ctx);
+  controlRoutes(routes, ctx);
   apiRoutes(routes);
+  frameworkApi(routes, ctx);
+  controlApi(routes, ctx);
   app.use(routes.router);
 
   app.use((req, _res, next) => next(new AppError('not_found', `Nothing is at ${req.path}.`)));

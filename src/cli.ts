@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -97,6 +98,87 @@ program
     try {
       const written = await backupDatabase(ctx.database, opts.out);
       process.stderr.write(`Backup written to ${written}\n`);
+    } finally {
+      await ctx.database.close();
+    }
+  });
+
+const controls = program.command('controls').description('framework catalogs and the control library in controls/');
+controls
+  .command('check')
+  .description('validate controls/: schema, unique refs, mappings, coverage; exit 1 on any problem')
+  .option('--dir <dir>', 'the controls folder to check (default: the shipped one)')
+  .action(async (opts: { dir?: string }) => {
+    const { readLibraryFiles } = await import('./controls/library.files.ts');
+    const { checkLibrary, formatProblem } = await import('./controls/library.check.ts');
+    const files = readLibraryFiles(opts.dir ? path.resolve(opts.dir) : undefined);
+    const problems = checkLibrary(files);
+    for (const p of problems) process.stdout.write(`${formatProblem(p)}\n`);
+    const summary = `${files.frameworks.length} frameworks, ${files.frameworks.reduce((n, f) => n + f.requirements.length, 0)} requirements, ${files.controls.length} controls, ${files.exclusions.length} exclusions`;
+    if (problems.length) {
+      process.stderr.write(`${problems.length} problem(s) in ${summary}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`OK: ${summary}\n`);
+    }
+  });
+
+controls
+  .command('load')
+  .description('load controls/ into the database (idempotent); app edits are kept unless --overwrite')
+  .option('--overwrite', 'replace controls edited in the app with the files')
+  .option('--dir <dir>', 'the controls folder to load (default: the shipped one)')
+  .action(async (opts: { overwrite?: boolean; dir?: string }) => {
+    const { config, logger } = setup();
+    const { openContext } = await import('./bootstrap.ts');
+    const { readLibraryFiles } = await import('./controls/library.files.ts');
+    const { loadLibrary } = await import('./controls/library.load.ts');
+    const { formatLoadReport } = await import('./controls/library.report.ts');
+    const { cliActor } = await import('./context.ts');
+    const ctx = await openContext(config, logger);
+    try {
+      const report = await loadLibrary(ctx, cliActor, readLibraryFiles(opts.dir ? path.resolve(opts.dir) : undefined), { overwrite: opts.overwrite ?? false });
+      process.stdout.write(formatLoadReport(report));
+    } finally {
+      await ctx.database.close();
+    }
+  });
+
+controls
+  .command('export')
+  .description('write the current control library back to YAML, one file per domain')
+  .requiredOption('--out <dir>', 'folder to write (e.g. controls/library to replace the shipped files)')
+  .action(async (opts: { out: string }) => {
+    const { config, logger } = setup();
+    const { openContext } = await import('./bootstrap.ts');
+    const { exportLibrary } = await import('./controls/library.export.ts');
+    const ctx = await openContext(config, logger);
+    try {
+      const written = await exportLibrary(ctx, path.resolve(opts.out));
+      process.stderr.write(`Wrote ${written.length} files to ${path.resolve(opts.out)}\n`);
+    } finally {
+      await ctx.database.close();
+    }
+  });
+
+program
+  .command('crosswalk')
+  .description('derived requirement pairs between two frameworks, with bridging controls')
+  .requiredOption('--from <slug>', 'framework to map from')
+  .requiredOption('--to <slug>', 'framework to map to')
+  .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
+  .action(async (opts: { from: string; to: string; format: 'json' | 'csv' }) => {
+    const { config, logger } = setup();
+    const { openContext } = await import('./bootstrap.ts');
+    const { crosswalk, crosswalkCsv } = await import('./frameworks/crosswalk.service.ts');
+    const { isAppError } = await import('./http/errors.ts');
+    const ctx = await openContext(config, logger);
+    try {
+      const cw = await crosswalk(ctx, opts.from, opts.to);
+      process.stdout.write(opts.format === 'csv' ? crosswalkCsv(cw) : `${JSON.stringify(cw, null, 2)}\n`);
+    } catch (err) {
+      if (isAppError(err) && err.fields.length) fail(err.fields.map((f) => `--${f.field}: ${f.message}`).join('\n'));
+      throw err;
     } finally {
       await ctx.database.close();
     }

@@ -3,7 +3,10 @@ import { createApp } from './app.ts';
 import { ensureInitialAdmin } from './auth/users.service.ts';
 import { openContext } from './bootstrap.ts';
 import type { Config } from './config.ts';
-import { systemActor } from './context.ts';
+import { systemActor, type AppContext } from './context.ts';
+import { readLibraryFiles } from './controls/library.files.ts';
+import { loadLibrary } from './controls/library.load.ts';
+import { hasFrameworks } from './frameworks/frameworks.repository.ts';
 import { describeDatabase } from './db/database.ts';
 import type { Logger } from './logger.ts';
 
@@ -14,6 +17,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   const ctx = await openContext(config, logger);
   const admin = await ensureInitialAdmin(ctx, systemActor);
   if (admin) printInitialAdmin(admin);
+  await loadLibraryIfEmpty(ctx, logger);
   const { app } = await createApp(ctx);
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -41,6 +45,17 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   return server;
+}
+
+/** A new database gets the shipped frameworks and control library, so the app is useful at once. */
+async function loadLibraryIfEmpty(ctx: AppContext, logger: Logger): Promise<void> {
+  if (await hasFrameworks(ctx.db)) return;
+  try {
+    const report = await loadLibrary(ctx, systemActor, readLibraryFiles(), { overwrite: false });
+    logger.info({ frameworks: report.frameworks.length, controls: report.controls.added.length }, 'loaded the shipped control library');
+  } catch (err) {
+    logger.error({ err }, 'could not load the shipped control library; run `attest controls check`');
+  }
 }
 
 function printInitialAdmin(admin: { email: string; password: string }): void {

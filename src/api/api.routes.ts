@@ -1,6 +1,9 @@
 import { AppError } from '../http/errors.ts';
 import type { Routes } from '../http/routes.ts';
-import { openApiDocument } from './openapi.ts';
+import { catalogPaths } from './openapi.catalog.ts';
+import { addApiPaths, openApiDocument } from './openapi.ts';
+
+addApiPaths(catalogPaths);
 
 export function apiRoutes(routes: Routes): void {
   routes.get('/api/v1/openapi.json', 'public', (_req, res) => {

@@ -59,10 +59,77 @@ export interface ActivityTable {
   hash: string;
 }
 
+export interface FrameworksTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  edition: string;
+  publisher: string;
+  source: string;
+  loaded_at: string;
+}
+
+export interface RequirementsTable {
+  id: Generated<number>;
+  framework_id: number;
+  ref: string;
+  name: string;
+  summary: string;
+  parent_ref: string | null;
+  assessable: number;
+  position: number;
+}
+
+export interface RequirementExclusionsTable {
+  requirement_id: number;
+  justification: string;
+  updated_at: string;
+}
+
+export interface ControlDomainsTable {
+  slug: string;
+  name: string;
+}
+
+export interface ControlsTable {
+  id: Generated<number>;
+  ref: string;
+  domain: string;
+  title: string;
+  description: string;
+  frequency: string;
+  owner: string;
+  status: string;
+  /** JSON array of typical evidence items. */
+  evidence_hint: string;
+  applicable: number;
+  applicability_note: string | null;
+  /** 1 once edited in the app: `controls load` then keeps the edit unless told to overwrite. */
+  app_edited: number;
+  retired_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MappingsTable {
+  id: Generated<number>;
+  control_id: number;
+  requirement_id: number;
+  relationship: string;
+  strength: number | null;
+  rationale: string | null;
+}
+
 export interface DB {
   app_settings: AppSettingsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   activity: ActivityTable;
+  frameworks: FrameworksTable;
+  requirements: RequirementsTable;
+  requirement_exclusions: RequirementExclusionsTable;
+  control_domains: ControlDomainsTable;
+  controls: ControlsTable;
+  mappings: MappingsTable;
 }

@@ -1,0 +1,109 @@
+import type { Request, Response } from 'express';
+import { can } from '../auth/policy.ts';
+import type { AppContext } from '../context.ts';
+import { listFrameworks } from '../frameworks/frameworks.service.ts';
+import { actorOf } from '../http/actor.ts';
+import { isAppError } from '../http/errors.ts';
+import { setFlash } from '../http/flash.ts';
+import { pageView } from '../http/pagination.ts';
+import type { Routes } from '../http/routes.ts';
+import { errorsByField, parseInput } from '../http/validate.ts';
+import { frequencies, frequencyLabels, implementationStatuses, relationshipLabels, relationships, statusLabels } from './controls.model.ts';
+import { controlFilterSchema, controlRefParam, mappingIdParam, mappingSchema, updateControlSchema } from './controls.schema.ts';
+import { controlFacets, getControl, listControls, removeMapping, saveMapping, updateControl } from './controls.service.ts';
+
+const PER_PAGE = 50;
+
+const options = <T extends string>(values: readonly T[], labels: Record<T, string>, selected?: string) =>
+  values.map((v) => ({ value: v, label: labels[v], selected: v === selected }));
+
+export function controlRoutes(routes: Routes, ctx: AppContext): void {
+  routes.get('/controls', 'catalog.read', async (req, res) => {
+    const query = req.query as Record<string, string | undefined>;
+    const [facets, frameworks] = await Promise.all([controlFacets(ctx), listFrameworks(ctx)]);
+    const filter = parseInput(controlFilterSchema, query);
+    const { items, total } = await listControls(
+      ctx,
+      { ...filter, includeRetired: filter.retired === 'include' },
+      { limit: PER_PAGE, offset: (filter.page - 1) * PER_PAGE },
+    );
+    const { page: _p, ...kept } = query;
+    res.render('controls/list', {
+      title: 'Controls',
+      section: 'controls',
+      items,
+      values: filter,
+      domains: facets.domains.map((d) => ({ value: d.slug, label: d.name, selected: d.slug === filter.domain })),
+      owners: facets.owners.map((o) => ({ value: o, label: o, selected: o === filter.owner })),
+      frequencies: options(frequencies, frequencyLabels, filter.frequency),
+      statuses: options(implementationStatuses, statusLabels, filter.status),
+      frameworks: frameworks.map((f) => ({ value: f.slug, label: f.name, selected: f.slug === filter.framework })),
+      pagination: pageView(total, filter.page, PER_PAGE, kept),
+      filtered: Object.values(kept).some(Boolean),
+    });
+  });
+
+  const renderControl = async (req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) => {
+    const { ref } = parseInput(controlRefParam, req.params);
+    const [{ control, mappings }, frameworks] = await Promise.all([getControl(ctx, ref), listFrameworks(ctx)]);
+    const groups = frameworks
+      .map((f) => ({ slug: f.slug, name: f.name, mappings: mappings.filter((m) => m.framework === f.slug) }))
+      .filter((g) => g.mappings.length > 0);
+    const form = (extra.form as Record<string, string> | undefined) ?? {
+      owner: control.owner, frequency: control.frequency, status: control.status, applicable: control.applicable ? 'yes' : 'no', applicability_note: control.applicabilityNote ?? '',
+    };
+    const mappingForm = (extra.mappingForm as Record<string, string> | undefined) ?? {};
+    res.status(status).render('controls/show', {
+      title: `${control.ref} ${control.title}`,
+      section: 'controls',
+      control,
+      groups,
+      mappingCount: mappings.length,
+      canEdit: req.user ? can(req.user.role, 'controls.edit') && !control.retiredAt : false,
+      form,
+      frequencies: options(frequencies, frequencyLabels, form.frequency),
+      statuses: options(implementationStatuses, statusLabels, form.status),
+      frameworkOptions: frameworks.map((f) => ({ value: f.slug, label: f.name, selected: f.slug === mappingForm.framework })),
+      relationshipOptions: relationships.map((r) => ({ value: r, label: relationshipLabels[r], selected: r === (mappingForm.relationship ?? 'subset') })),
+      mappingForm,
+      ...extra,
+    });
+  };
+
+  routes.get('/controls/:ref', 'catalog.read', (req, res) => renderControl(req, res));
+
+  routes.post('/controls/:ref', 'controls.edit', async (req, res) => {
+    const { ref } = parseInput(controlRefParam, req.params);
+    try {
+      const input = parseInput(updateControlSchema, req.body);
+      await updateControl(ctx, actorOf(req), ref, input);
+      setFlash(res, 'success', `${ref} saved.`);
+      res.redirect(303, `/controls/${ref}`);
+    } catch (err) {
+      if (!isAppError(err) || !['validation_failed', 'conflict'].includes(err.code)) throw err;
+      await renderControl(req, res, 422, { form: req.body, errors: errorsByField(err.fields), formError: err.fields.length ? undefined : err.message });
+    }
+  });
+
+  routes.post('/controls/:ref/mappings', 'controls.edit', async (req, res) => {
+    const { ref } = parseInput(controlRefParam, req.params);
+    try {
+      const input = parseInput(mappingSchema, req.body);
+      await saveMapping(ctx, actorOf(req), ref, input);
+      setFlash(res, 'success', `${ref} now maps to ${input.framework} ${input.requirement} (${input.relationship}).`);
+      res.redirect(303, `/controls/${ref}#mappings`);
+    } catch (err) {
+      if (!isAppError(err) || !['validation_failed', 'conflict'].includes(err.code)) throw err;
+      await renderControl(req, res, 422, { mappingForm: req.body, mappingErrors: errorsByField(err.fields), mappingError: err.fields.length ? undefined : err.message });
+    }
+  });
+
+  routes.post('/controls/:ref/mappings/:mappingId/delete', 'controls.edit', async (req, res) => {
+    const { ref } = parseInput(controlRefParam, req.params);
+    const { mappingId } = parseInput(mappingIdParam, req.params);
+    await removeMapping(ctx, actorOf(req), ref, mappingId);
+    setFlash(res, 'success', 'Mapping removed.');
+    res.redirect(303, `/controls/${ref}#mappings`);
+  });
+}
+

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { pageQuery } from '../http/pagination.ts';
+import { frequencies, implementationStatuses, relationships } from './controls.model.ts';
+
+const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
+const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().trim().max(max).optional());
+
+export const controlFilterSchema = z.object({
+  domain: optionalText(60),
+  owner: optionalText(120),
+  frequency: z.preprocess(blankToUndefined, z.enum(frequencies, { error: `Choose one of ${frequencies.join(', ')}.` }).optional()),
+  status: z.preprocess(blankToUndefined, z.enum(implementationStatuses, { error: 'Choose a listed status.' }).optional()),
+  framework: optionalText(60),
+  q: optionalText(200),
+  retired: z.preprocess(blankToUndefined, z.enum(['include']).optional()),
+  page: pageQuery,
+});
+
+export const controlRefParam = z.object({ ref: z.string().regex(/^[A-Z]{2,5}-\d{2,3}$/, 'Not a control reference.') });
+
+export const updateControlSchema = z
+  .object({
+    owner: z.string({ error: 'Enter an owner role.' }).trim().min(1, 'Enter an owner role.').max(120, 'At most 120 characters.'),
+    frequency: z.enum(frequencies, { error: `Choose one of ${frequencies.join(', ')}.` }),
+    status: z.enum(implementationStatuses, { error: 'Choose a listed status.' }),
+    applicable: z.enum(['yes', 'no'], { error: 'Say whether the control applies.' }).transform((v) => v === 'yes'),
+    applicability_note: z.preprocess(blankToUndefined, z.string().trim().max(1000, 'At most 1000 characters.').optional()),
+  })
+  .refine((v) => v.applicable || Boolean(v.applicability_note), {
+    path: ['applicability_note'],
+    message: 'Say why the control does not apply.',
+  });
+
+export const mappingSchema = z.object({
+  framework: z.string({ error: 'Choose a framework.' }).trim().min(1, 'Choose a framework.').max(60),
+  requirement: z.string({ error: 'Enter a requirement reference.' }).trim().min(1, 'Enter a requirement reference, e.g. A.5.15.').max(40),
+  relationship: z.enum(relationships, { error: `Choose one of ${relationships.join(', ')}.` }),
+  rationale: z.preprocess(blankToUndefined, z.string().trim().max(1000, 'At most 1000 characters.').optional()),
+});
+
+export const mappingIdParam = z.object({ mappingId: z.coerce.number().int().positive() });

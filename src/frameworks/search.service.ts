@@ -1,0 +1,22 @@
+import type { AppContext } from '../context.ts';
+import { likePattern } from '../controls/controls.repository.ts';
+import { searchControls, searchRequirements } from './search.repository.ts';
+
+export interface SearchResults {
+  q: string;
+  requirements: { framework: string; frameworkName: string; ref: string; name: string; summary: string }[];
+  controls: { ref: string; title: string; domainName: string }[];
+}
+
+const LIMIT = 50;
+
+/** Searches requirement refs, names and summaries, and control refs, titles and descriptions. */
+export async function search(ctx: AppContext, q: string): Promise<SearchResults> {
+  const pattern = likePattern(q.trim());
+  const [requirements, controls] = await Promise.all([searchRequirements(ctx.db, pattern, LIMIT), searchControls(ctx.db, pattern, LIMIT)]);
+  return {
+    q,
+    requirements: requirements.map((r) => ({ framework: r.slug, frameworkName: r.framework_name, ref: r.ref, name: r.name, summary: r.summary })),
+    controls: controls.map((c) => ({ ref: c.ref, title: c.title, domainName: c.domain_name })),
+  };
+}
