@@ -14,6 +14,10 @@ import { controlApi } from './controls/controls.api.ts';
 import { controlRoutes } from './controls/controls.routes.ts';
 import { frameworkApi } from './frameworks/frameworks.api.ts';
 import { frameworkRoutes } from './frameworks/frameworks.routes.ts';
+import { coverageRoutes } from './coverage/coverage.routes.ts';
+import { evidenceApi } from './evidence/evidence.api.ts';
+import { evidenceRoutes } from './evidence/evidence.routes.ts';
+import { importRoutes } from './evidence/import.routes.ts';
 import { homeRoutes } from './home/home.routes.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { errorHandler } from './http/error-handler.ts';
@@ -51,7 +55,7 @@ export async function createApp(ctx: AppContext): Promise<AttestApp> {
       autoLogging: { ignore: (req) => req.url === '/healthz' || (req.url ?? '').startsWith('/assets') },
       // One short line per request: no headers, so no cookies or tokens reach the log.
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&]_csrf=)[^&]*/, '$1…') }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
     }),
@@ -91,11 +95,15 @@ export async function createApp(ctx: AppContext): Promise<AttestApp> {
   authRoutes(routes, ctx);
   adminRoutes(routes, ctx);
   activityRoutes(routes, ctx);
+  coverageRoutes(routes, ctx);
   frameworkRoutes(routes, ctx);
   controlRoutes(routes, ctx);
+  importRoutes(routes, ctx);
+  evidenceRoutes(routes, ctx);
   apiRoutes(routes);
   frameworkApi(routes, ctx);
   controlApi(routes, ctx);
+  evidenceApi(routes, ctx);
   app.use(routes.router);
 
   app.use((req, _res, next) => next(new AppError('not_found', `Nothing is at ${req.path}.`)));

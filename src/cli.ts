@@ -184,6 +184,81 @@ program
     }
   });
 
+program
+  .command('coverage')
+  .description('coverage per framework (and per requirement with --framework) as of a date')
+  .option('--framework <slug>', 'one framework, with each requirement and the reason for its status')
+  .option('--as-of <date>', 'the day to compute coverage for (YYYY-MM-DD; default today)')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .action(async (opts: { framework?: string; asOf?: string; format: 'table' | 'json' }) => {
+    const { config, logger } = setup();
+    const { openContext } = await import('./bootstrap.ts');
+    const { computeCoverage } = await import('./coverage/coverage.service.ts');
+    const { formatCoverageTable } = await import('./coverage/coverage.format.ts');
+    const { isAppError } = await import('./http/errors.ts');
+    const ctx = await openContext(config, logger);
+    try {
+      const report = await computeCoverage(ctx, { asOf: opts.asOf, framework: opts.framework, detail: Boolean(opts.framework) });
+      process.stdout.write(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatCoverageTable(report));
+    } catch (err) {
+      if (isAppError(err) && err.fields.length) fail(err.fields.map((f) => `--${f.field.replace('_', '-')}: ${f.message}`).join('\n'));
+      throw err;
+    } finally {
+      await ctx.database.close();
+    }
+  });
+
+const evidence = program.command('evidence').description('evidence');
+evidence
+  .command('import')
+  .description('import evidence from CSV, all or nothing, with a progress bar on stderr')
+  .argument('<file>', 'CSV file: title,kind,collected_at,controls,link_url[,valid_until,description]')
+  .option('--submitter <email>', 'record this user as the submitter (default: the command line)')
+  .action(async (file: string, opts: { submitter?: string }) => {
+    const { config, logger } = setup();
+    const fs = await import('node:fs');
+    const { openContext } = await import('./bootstrap.ts');
+    const { importEvidenceCsv } = await import('./evidence/import.service.ts');
+    const { findUserByEmail } = await import('./auth/users.repository.ts');
+    const { cliActor } = await import('./context.ts');
+    const { SingleBar, Presets } = await import('cli-progress');
+    if (!fs.existsSync(file)) fail(`${file}: no such file`);
+    const ctx = await openContext(config, logger);
+    const bar = new SingleBar({ stream: process.stderr, format: 'importing [{bar}] {percentage}% | {value}/{total} rows | {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
+    try {
+      let submitterId: number | null = null;
+      if (opts.submitter) {
+        const user = await findUserByEmail(ctx.db, opts.submitter.trim().toLowerCase());
+        if (!user) fail(`--submitter: no user ${opts.submitter}`);
+        submitterId = user.id;
+      }
+      process.stderr.write(`checking ${file}…\n`);
+      let started = false;
+      const result = await importEvidenceCsv(ctx, cliActor, fs.readFileSync(file), {
+        submitterId,
+        onProgress: (done, total) => {
+          if (!started) {
+            bar.start(total, 0);
+            started = true;
+          }
+          bar.update(done);
+        },
+      });
+      if (started) bar.stop();
+      if (!result.ok) {
+        for (const p of result.problems) process.stderr.write(`${file}:${p.line}: ${p.field}: ${p.message}\n`);
+        if (result.totalProblems > result.problems.length) process.stderr.write(`… and ${result.totalProblems - result.problems.length} more\n`);
+        process.stderr.write(`Nothing imported: ${result.totalProblems} problem(s) in ${result.rows} rows.\n`);
+        process.exitCode = 1;
+        return;
+      }
+      process.stderr.write(`Imported ${result.imported} evidence items (import ${result.importId}); they await review.\n`);
+    } finally {
+      bar.stop();
+      await ctx.database.close();
+    }
+  });
+
 const browser = program.command('browser').description('the browser used for PDF reports');
 browser
   .command('ensure')

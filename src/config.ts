@@ -23,6 +23,8 @@ const envSchema = z.object({
   LOGIN_MAX_PER_IP: z.coerce.number().int().positive().default(30),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
   UPLOAD_MAX_MB: z.coerce.number().positive().max(2048).default(50),
+  /** Evidence whose validity ends within this many days is listed as expiring soon. */
+  EVIDENCE_EXPIRY_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   PUPPETEER_EXECUTABLE_PATH: z.string().min(1).optional(),
 });
 
@@ -38,6 +40,7 @@ export type Config = Readonly<{
   trustProxy: boolean;
   login: Readonly<{ maxPerAccount: number; maxPerIp: number; windowMinutes: number }>;
   uploadMaxBytes: number;
+  expiryWindowDays: number;
   browserPath: string | undefined;
 }>;
 
@@ -67,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowMinutes: e.LOGIN_WINDOW_MINUTES,
     }),
     uploadMaxBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
+    expiryWindowDays: e.EVIDENCE_EXPIRY_WINDOW_DAYS,
     browserPath: e.PUPPETEER_EXECUTABLE_PATH,
   });
 }

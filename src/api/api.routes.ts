@@ -1,9 +1,11 @@
 import { AppError } from '../http/errors.ts';
 import type { Routes } from '../http/routes.ts';
 import { catalogPaths } from './openapi.catalog.ts';
+import { evidencePaths } from './openapi.evidence.ts';
 import { addApiPaths, openApiDocument } from './openapi.ts';
 
 addApiPaths(catalogPaths);
+addApiPaths(evidencePaths);
 
 export function apiRoutes(routes: Routes): void {
   routes.get('/api/v1/openapi.json', 'public', (_req, res) => {

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { can } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
+import { controlTimeline } from '../evidence/freshness.service.ts';
 import { listFrameworks } from '../frameworks/frameworks.service.ts';
 import { actorOf } from '../http/actor.ts';
 import { isAppError } from '../http/errors.ts';
@@ -52,6 +53,8 @@ export function controlRoutes(routes: Routes, ctx: AppContext): void {
     const form = (extra.form as Record<string, string> | undefined) ?? {
       owner: control.owner, frequency: control.frequency, status: control.status, applicable: control.applicable ? 'yes' : 'no', applicability_note: control.applicabilityNote ?? '',
     };
+    const seesEvidence = req.user ? can(req.user.role, 'evidence.read') : false;
+    const timeline = seesEvidence ? await controlTimeline(ctx, control.id) : undefined;
     const mappingForm = (extra.mappingForm as Record<string, string> | undefined) ?? {};
     res.status(status).render('controls/show', {
       title: `${control.ref} ${control.title}`,
@@ -66,6 +69,9 @@ export function controlRoutes(routes: Routes, ctx: AppContext): void {
       frameworkOptions: frameworks.map((f) => ({ value: f.slug, label: f.name, selected: f.slug === mappingForm.framework })),
       relationshipOptions: relationships.map((r) => ({ value: r, label: relationshipLabels[r], selected: r === (mappingForm.relationship ?? 'subset') })),
       mappingForm,
+      timeline,
+      today: ctx.clock().toISOString().slice(0, 10),
+      canLogEvidence: req.user ? can(req.user.role, 'evidence.log') && !control.retiredAt : false,
       ...extra,
     });
   };

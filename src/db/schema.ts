@@ -120,6 +120,44 @@ export interface MappingsTable {
   rationale: string | null;
 }
 
+export interface EvidenceTable {
+  id: Generated<number>;
+  lineage_id: number | null;
+  version: number;
+  supersedes_id: number | null;
+  superseded_by_id: number | null;
+  superseded_at: string | null;
+  title: string;
+  kind: string;
+  description: string;
+  link_url: string | null;
+  /** Days, YYYY-MM-DD. */
+  collected_at: string;
+  valid_until: string;
+  status: string;
+  submitter_id: number | null;
+  submitted_at: string;
+  reviewer_id: number | null;
+  reviewed_at: string | null;
+  review_comment: string | null;
+  import_id: string | null;
+}
+
+export interface EvidenceControlsTable {
+  evidence_id: number;
+  control_id: number;
+}
+
+export interface EvidenceFilesTable {
+  id: Generated<number>;
+  evidence_id: number;
+  sha256: string;
+  size: number;
+  filename: string;
+  media_type: string;
+  uploaded_at: string;
+}
+
 export interface DB {
   app_settings: AppSettingsTable;
   users: UsersTable;
@@ -132,4 +170,7 @@ export interface DB {
   control_domains: ControlDomainsTable;
   controls: ControlsTable;
   mappings: MappingsTable;
+  evidence: EvidenceTable;
+  evidence_controls: EvidenceControlsTable;
+  evidence_files: EvidenceFilesTable;
 }

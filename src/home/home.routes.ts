@@ -3,10 +3,6 @@ import type { AppContext } from '../context.ts';
 import type { Routes } from '../http/routes.ts';
 
 export function homeRoutes(routes: Routes, ctx: AppContext): void {
-  routes.get('/', 'app.use', (req, res) => {
-    res.render('home/dashboard', { title: 'Dashboard', section: 'dashboard', user: req.user });
-  });
-
   routes.get('/healthz', 'public', async (_req, res) => {
     try {
       await sql`select 1`.execute(ctx.db);

@@ -25,7 +25,10 @@ export function csrfProtection(secret: string, secureCookies: boolean) {
     const id = browserId as string;
     res.locals.csrfToken = () => sign(id, req.sessionToken);
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
-    const sent = (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD] ?? req.get('x-csrf-token');
+    // Multipart bodies are parsed after this check (by the upload route), so file forms carry the
+    // token in their action URL instead; the request log strips it.
+    const multipart = req.is('multipart/form-data') === 'multipart/form-data';
+    const sent = (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD] ?? req.get('x-csrf-token') ?? (multipart ? req.query[CSRF_FIELD] : undefined);
     const expected = Buffer.from(sign(id, req.sessionToken));
     const given = Buffer.from(typeof sent === 'string' ? sent : '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

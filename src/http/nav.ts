@@ -15,7 +15,7 @@ const items: NavItem[] = [
   { key: 'dashboard', label: 'Dashboard', href: '/', action: 'app.use' },
   { key: 'frameworks', label: 'Frameworks', href: '/frameworks', action: 'catalog.read' },
   { key: 'controls', label: 'Controls', href: '/controls', action: 'catalog.read' },
-  { key: 'evidence', label: 'Evidence', href: '/evidence', action: 'evidence.read', coming: true },
+  { key: 'evidence', label: 'Evidence', href: '/evidence', action: 'evidence.read' },
   { key: 'audits', label: 'Audits', href: '/audits', action: 'app.use', coming: true },
   { key: 'questionnaires', label: 'Questionnaires', href: '/questionnaires', action: 'questionnaires.use', coming: true },
   { key: 'admin', label: 'Admin', href: '/admin/users', action: 'users.manage' },

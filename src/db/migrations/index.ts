@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026_11_21_0001_foundation.ts';
 import * as controlLibrary from './2026_11_21_0002_control_library.ts';
+import * as evidence from './2026_11_21_0003_evidence.ts';
 
 /** Every migration, by name. Names sort by date; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
   '2026_11_21_0001_foundation': foundation,
   '2026_11_21_0002_control_library': controlLibrary,
+  '2026_11_21_0003_evidence': evidence,
 };

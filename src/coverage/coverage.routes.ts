@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { AppError, isAppError } from '../http/errors.ts';
+import { can } from '../auth/policy.ts';
+import type { Routes } from '../http/routes.ts';
+import { errorsByField, parseInput } from '../http/validate.ts';
+import { coverageChartSvg } from './coverage.chart.ts';
+import { computeCoverage, today } from './coverage.service.ts';
+
+export const coverageQuery = z.object({
+  as_of: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().max(10).optional()),
+  status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['met', 'partial', 'gap', 'not_applicable']).optional()),
+});
+
+export function coverageRoutes(routes: Routes, ctx: AppContext): void {
+  routes.get('/', 'app.use', async (req, res) => {
+    const user = req.user!;
+    const query = req.query as Record<string, string | undefined>;
+    const base = { title: 'Dashboard', section: 'dashboard', user, today: today(ctx) };
+    // Auditors see the catalogue only through their audit's scope (a later part of Attest).
+    if (!can(user.role, 'catalog.read')) return res.render('home/dashboard', { ...base, noCoverage: true });
+    try {
+      const { as_of } = parseInput(coverageQuery, query);
+      const report = await computeCoverage(ctx, { asOf: as_of });
+      res.render('home/dashboard', { ...base, report, chart: coverageChartSvg(report.frameworks), isToday: report.asOf === today(ctx) });
+    } catch (err) {
+      if (!isAppError(err) || err.code !== 'validation_failed') throw err;
+      res.status(422).render('home/dashboard', { ...base, errors: errorsByField(err.fields), values: query });
+    }
+  });
+
+  routes.get('/coverage/:slug', 'catalog.read', async (req, res) => {
+    const query = req.query as Record<string, string | undefined>;
+    const { as_of, status } = parseInput(coverageQuery, query);
+    const slug = String(req.params.slug).slice(0, 60);
+    try {
+      const report = await computeCoverage(ctx, { asOf: as_of, framework: slug, detail: true });
+      const framework = report.frameworks[0]!;
+      const requirements = (framework.requirements ?? []).filter((r) => !status || r.status === status);
+      res.render('coverage/framework', { title: `Coverage: ${framework.name}`, section: 'dashboard', asOf: report.asOf, framework, requirements, status, isToday: report.asOf === today(ctx) });
+    } catch (err) {
+      if (!isAppError(err) || err.code !== 'validation_failed') throw err;
+      if (err.fields[0]?.field === 'framework') throw AppError.notFound(`Framework ${slug}`);
+      res.status(422).render('coverage/framework', { title: 'Coverage', section: 'dashboard', errors: errorsByField(err.fields), asOf: query.as_of, framework: { slug, name: slug }, requirements: [] });
+    }
+  });
+}

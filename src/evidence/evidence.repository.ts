@@ -1,0 +1,208 @@
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { likePattern } from '../controls/controls.repository.ts';
+import type { DB, EvidenceFilesTable, EvidenceTable } from '../db/schema.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+export type EvidenceRow = Selectable<EvidenceTable>;
+export type EvidenceFileRow = Selectable<EvidenceFilesTable>;
+
+const CHUNK = 200;
+
+export async function insertEvidence(db: Db, row: Insertable<EvidenceTable>): Promise<number> {
+  const inserted = await db.insertInto('evidence').values(row).returning('id').executeTakeFirstOrThrow();
+  return inserted.id;
+}
+
+/** Many evidence rows at once (bulk import); returns their ids in order. */
+export async function insertEvidenceBatch(db: Db, rows: Insertable<EvidenceTable>[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const inserted = await db.insertInto('evidence').values(rows.slice(i, i + CHUNK)).returning('id').execute();
+    ids.push(...inserted.map((r) => r.id));
+  }
+  return ids;
+}
+
+export async function setLineage(db: Db, id: number, lineageId: number): Promise<void> {
+  await db.updateTable('evidence').set({ lineage_id: lineageId }).where('id', '=', id).execute();
+}
+
+/** Bulk-imported rows are first versions: each is its own lineage. */
+export async function setOwnLineage(db: Db, importId: string): Promise<void> {
+  await db.updateTable('evidence').set({ lineage_id: sql<number>`id` }).where('import_id', '=', importId).execute();
+}
+
+export async function linkControls(db: Db, links: { evidence_id: number; control_id: number }[]): Promise<void> {
+  for (let i = 0; i < links.length; i += CHUNK * 2) {
+    await db.insertInto('evidence_controls').values(links.slice(i, i + CHUNK * 2)).execute();
+  }
+}
+
+export async function insertFiles(db: Db, rows: Insertable<EvidenceFilesTable>[]): Promise<void> {
+  if (rows.length) await db.insertInto('evidence_files').values(rows).execute();
+}
+
+export function findEvidenceRow(db: Db, id: number) {
+  return db
+    .selectFrom('evidence as e')
+    .leftJoin('users as s', 's.id', 'e.submitter_id')
+    .leftJoin('users as r', 'r.id', 'e.reviewer_id')
+    .selectAll('e')
+    .select(['s.email as submitter_email', 's.name as submitter_name', 'r.email as reviewer_email', 'r.name as reviewer_name'])
+    .where('e.id', '=', id)
+    .executeTakeFirst();
+}
+
+export function controlsOfEvidence(db: Db, evidenceIds: number[]) {
+  if (evidenceIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('evidence_controls as ec')
+    .innerJoin('controls as c', 'c.id', 'ec.control_id')
+    .select(['ec.evidence_id', 'c.id', 'c.ref', 'c.title', 'c.frequency', 'c.owner'])
+    .where('ec.evidence_id', 'in', evidenceIds)
+    .orderBy('c.ref')
+    .execute();
+}
+
+export function filesOfEvidence(db: Db, evidenceIds: number[]) {
+  if (evidenceIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('evidence_files').selectAll().where('evidence_id', 'in', evidenceIds).orderBy('id').execute();
+}
+
+export function versionsOf(db: Db, lineageId: number) {
+  return db
+    .selectFrom('evidence as e')
+    .leftJoin('users as s', 's.id', 'e.submitter_id')
+    .select(['e.id', 'e.version', 'e.title', 'e.status', 'e.submitted_at', 'e.collected_at', 'e.valid_until', 'e.superseded_by_id', 's.email as submitter_email'])
+    .where('e.lineage_id', '=', lineageId)
+    .orderBy('e.version', 'desc')
+    .execute();
+}
+
+export async function markSuperseded(db: Db, id: number, byId: number, at: string): Promise<boolean> {
+  // Only the current version can be superseded; the condition makes a concurrent second attempt fail.
+  const result = await db
+    .updateTable('evidence')
+    .set({ superseded_by_id: byId, superseded_at: at })
+    .where('id', '=', id)
+    .where('superseded_by_id', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function recordReview(
+  db: Db,
+  id: number,
+  review: { status: string; reviewer_id: number | null; reviewed_at: string; review_comment: string | null },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('evidence')
+    .set(review)
+    .where('id', '=', id)
+    .where('status', '=', 'submitted')
+    .where('superseded_by_id', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export function findFile(db: Db, evidenceId: number, fileId: number) {
+  return db.selectFrom('evidence_files').selectAll().where('id', '=', fileId).where('evidence_id', '=', evidenceId).executeTakeFirst();
+}
+
+export interface EvidenceFilter {
+  status?: string | undefined;
+  kind?: string | undefined;
+  control?: string | undefined;
+  q?: string | undefined;
+}
+
+export async function listEvidence(db: Db, f: EvidenceFilter, page: { limit: number; offset: number }) {
+  let q = db.selectFrom('evidence as e').leftJoin('users as s', 's.id', 'e.submitter_id');
+  if (f.status === 'superseded') q = q.where('e.superseded_by_id', 'is not', null);
+  else {
+    q = q.where('e.superseded_by_id', 'is', null);
+    if (f.status) q = q.where('e.status', '=', f.status);
+  }
+  if (f.kind) q = q.where('e.kind', '=', f.kind);
+  if (f.control) {
+    const ref = f.control;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('evidence_controls as ec')
+          .innerJoin('controls as c', 'c.id', 'ec.control_id')
+          .select(sql<number>`1`.as('one'))
+          .whereRef('ec.evidence_id', '=', 'e.id')
+          .where('c.ref', '=', ref),
+      ),
+    );
+  }
+  if (f.q) {
+    const pattern = likePattern(f.q);
+    q = q.where((eb) => eb.or([sql<boolean>`lower(e.title) like ${pattern} escape '\\'`, sql<boolean>`lower(e.description) like ${pattern} escape '\\'`]));
+  }
+  const [rows, count] = await Promise.all([
+    q.selectAll('e').select('s.email as submitter_email').orderBy('e.id', 'desc').limit(page.limit).offset(page.offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** Current accepted evidence whose validity ends between `from` and `to`, with its controls' owners. */
+export function expiringBetween(db: Db, from: string, to: string) {
+  return db
+    .selectFrom('evidence as e')
+    .innerJoin('evidence_controls as ec', 'ec.evidence_id', 'e.id')
+    .innerJoin('controls as c', 'c.id', 'ec.control_id')
+    .select(['e.id', 'e.title', 'e.valid_until', 'c.ref', 'c.title as control_title', 'c.owner'])
+    .where('e.status', '=', 'accepted')
+    .where('e.superseded_by_id', 'is', null)
+    .where('e.valid_until', '>=', from)
+    .where('e.valid_until', '<=', to)
+    .where('c.retired_at', 'is', null)
+    .orderBy('e.valid_until')
+    .execute();
+}
+
+/** Per active control: the last day its accepted evidence covers (null if it never had any). */
+export function lastValidDayByControl(db: Db) {
+  return db
+    .selectFrom('controls as c')
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('evidence_controls as ec')
+          .innerJoin('evidence as e', 'e.id', 'ec.evidence_id')
+          .select((x) => ['ec.control_id', x.fn.max('e.valid_until').as('last_day')])
+          .where('e.status', '=', 'accepted')
+          .where('e.superseded_by_id', 'is', null)
+          .groupBy('ec.control_id')
+          .as('v'),
+      (join) => join.onRef('v.control_id', '=', 'c.id'),
+    )
+    .select(['c.id', 'c.ref', 'c.title', 'c.owner', 'c.frequency', 'c.status', 'c.applicable', 'v.last_day'])
+    .where('c.retired_at', 'is', null)
+    .orderBy('c.ref')
+    .execute();
+}
+
+/** Every version of every evidence item of one control, newest collection first. */
+export function timelineOfControl(db: Db, controlId: number) {
+  return db
+    .selectFrom('evidence as e')
+    .innerJoin('evidence_controls as ec', 'ec.evidence_id', 'e.id')
+    .select(['e.id', 'e.title', 'e.kind', 'e.status', 'e.collected_at', 'e.valid_until', 'e.version', 'e.superseded_by_id'])
+    .where('ec.control_id', '=', controlId)
+    .orderBy('e.collected_at', 'desc')
+    .orderBy('e.id', 'desc')
+    .execute();
+}
+
+export function activeControlsByRef(db: Db, refs: string[]) {
+  if (refs.length === 0) return Promise.resolve([]);
+  return db.selectFrom('controls').select(['id', 'ref', 'frequency', 'retired_at']).where('ref', 'in', refs).execute();
+}
+
+export function allControlRefs(db: Db) {
+  return db.selectFrom('controls').select(['id', 'ref', 'frequency', 'retired_at']).execute();
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { pageQuery } from '../http/pagination.ts';
+import { evidenceKinds, evidenceStatuses } from './evidence.model.ts';
+
+const blank = (v: unknown) => (v === '' ? undefined : v);
+
+export const day = (what: string) =>
+  z
+    .string({ error: `Enter the ${what} date.` })
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `Enter the ${what} date as YYYY-MM-DD.`)
+    .refine((v) => isRealDay(v), `The ${what} date is not a real date.`);
+
+/** True for an existing calendar day written YYYY-MM-DD (2026-02-30 is not one). */
+export function isRealDay(v: string): boolean {
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+}
+
+/** Control refs from a form (one or many fields, or "IAM-01, IAM-02") or a JSON array. */
+const controlRefs = z.preprocess(
+  (v) => (Array.isArray(v) ? v : typeof v === 'string' ? v.split(/[\s,;]+/) : v),
+  z
+    .array(z.string().trim())
+    .transform((refs) => [...new Set(refs.filter(Boolean).map((r) => r.toUpperCase()))])
+    .pipe(z.array(z.string().regex(/^[A-Z]{2,5}-\d{2,3}$/, 'Control references look like IAM-03.')).min(1, 'Choose at least one control.').max(50, 'At most 50 controls.')),
+);
+
+export const evidenceInputSchema = z
+  .object({
+    title: z.string({ error: 'Enter a title.' }).trim().min(1, 'Enter a title.').max(200, 'At most 200 characters.'),
+    kind: z.enum(evidenceKinds, { error: `Choose a kind: ${evidenceKinds.join(', ')}.` }),
+    description: z.preprocess(blank, z.string().trim().max(4000, 'At most 4000 characters.').optional()),
+    link_url: z.preprocess(
+      blank,
+      z
+        .string()
+        .trim()
+        .max(2000, 'At most 2000 characters.')
+        .url('Enter a full link, starting with https://.')
+        .refine((u) => /^https?:\/\//i.test(u), 'Links must start with http:// or https://.')
+        .optional(),
+    ),
+    collected_at: day('collection'),
+    valid_until: z.preprocess(blank, day('valid-until').optional()),
+    controls: controlRefs,
+  })
+  .refine((v) => !v.valid_until || v.valid_until >= v.collected_at, { path: ['valid_until'], message: 'Valid until must be on or after the collection date.' })
+  .refine((v) => v.kind !== 'link' || Boolean(v.link_url), { path: ['link_url'], message: 'Evidence of kind link needs a link.' });
+
+export type EvidenceInput = z.infer<typeof evidenceInputSchema>;
+
+export const reviewSchema = z
+  .object({
+    decision: z.enum(['accepted', 'rejected'], { error: 'Choose accept or reject.' }),
+    comment: z.preprocess(blank, z.string().trim().max(2000, 'At most 2000 characters.').optional()),
+  })
+  .refine((v) => v.decision === 'accepted' || Boolean(v.comment), { path: ['comment'], message: 'Say why the evidence is rejected.' });
+
+export const evidenceFilterSchema = z.object({
+  status: z.preprocess(blank, z.enum([...evidenceStatuses, 'superseded'], { error: 'Choose a listed status.' }).optional()),
+  kind: z.preprocess(blank, z.enum(evidenceKinds, { error: 'Choose a listed kind.' }).optional()),
+  control: z.preprocess(blank, z.string().trim().toUpperCase().max(12).optional()),
+  q: z.preprocess(blank, z.string().trim().max(200).optional()),
+  page: pageQuery,
+});
+
+export const evidenceIdParam = z.object({ id: z.coerce.number().int().positive() });
+export const fileParams = z.object({ id: z.coerce.number().int().positive(), fileId: z.coerce.number().int().positive() });

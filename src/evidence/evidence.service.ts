@@ -1,0 +1,261 @@
+import path from 'node:path';
+import { recordActivity, withActivity } from '../activity/activity.service.ts';
+import type { Actor, AppContext } from '../context.ts';
+import type { Frequency } from '../controls/controls.model.ts';
+import { AppError } from '../http/errors.ts';
+import { defaultValidUntil, evidenceKindLabels, type EvidenceKind, type EvidenceStatus } from './evidence.model.ts';
+import * as repo from './evidence.repository.ts';
+import type { EvidenceInput } from './evidence.schema.ts';
+import { FileIntegrityError, FileStore, sanitizeFilename } from './file-store.ts';
+
+export interface UploadedFile {
+  /** Temporary path written by the upload parser. */
+  path: string;
+  originalName: string;
+  mediaType: string;
+}
+
+export interface EvidenceFile {
+  id: number;
+  filename: string;
+  size: number;
+  mediaType: string;
+  sha256: string;
+}
+
+export interface Evidence {
+  id: number;
+  lineageId: number;
+  version: number;
+  title: string;
+  kind: EvidenceKind;
+  kindLabel: string;
+  description: string;
+  linkUrl: string | null;
+  collectedAt: string;
+  validUntil: string;
+  status: EvidenceStatus;
+  current: boolean;
+  supersededById: number | null;
+  supersedesId: number | null;
+  submitter: { id: number | null; email: string | null; name: string | null };
+  submittedAt: string;
+  reviewer: { id: number | null; email: string | null; name: string | null } | null;
+  reviewedAt: string | null;
+  reviewComment: string | null;
+  controls: { ref: string; title: string }[];
+  files: EvidenceFile[];
+}
+
+export function fileStore(ctx: AppContext): FileStore {
+  return new FileStore(path.join(ctx.config.dataDir, 'files'));
+}
+
+/** Resolves control refs to active controls, or throws a 422 naming the unknown ones. */
+async function resolveControls(ctx: AppContext, refs: string[]) {
+  const found = await repo.activeControlsByRef(ctx.db, refs);
+  const active = found.filter((c) => c.retired_at === null);
+  const missing = refs.filter((r) => !active.some((c) => c.ref === r));
+  if (missing.length) {
+    throw AppError.invalid([{ field: 'controls', message: `Unknown or retired control${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.` }]);
+  }
+  return active;
+}
+
+function checkDates(ctx: AppContext, input: EvidenceInput): void {
+  const today = ctx.clock().toISOString().slice(0, 10);
+  if (input.collected_at > today) throw AppError.invalid([{ field: 'collected_at', message: 'The collection date cannot be in the future.' }]);
+}
+
+async function storeFiles(ctx: AppContext, files: UploadedFile[], now: string) {
+  const store = fileStore(ctx);
+  const stored = [];
+  for (const f of files) {
+    const { sha256, size } = await store.ingest(f.path);
+    stored.push({ sha256, size, filename: sanitizeFilename(f.originalName), media_type: f.mediaType || 'application/octet-stream', uploaded_at: now });
+  }
+  return stored;
+}
+
+/**
+ * Logs evidence against one or more controls. Files are moved into the content-addressed store
+ * before the transaction; a file left unreferenced by a failed transaction is harmless (stored by
+ * hash, reused on the next identical upload).
+ */
+export async function createEvidence(
+  ctx: AppContext,
+  actor: Actor,
+  input: EvidenceInput,
+  files: UploadedFile[],
+  previous?: repo.EvidenceRow,
+): Promise<number> {
+  checkDates(ctx, input);
+  if (files.length === 0 && !input.link_url) {
+    throw AppError.invalid([{ field: 'files', message: 'Attach at least one file or give a link.' }]);
+  }
+  const controls = await resolveControls(ctx, input.controls);
+  const validUntil = input.valid_until ?? defaultValidUntil(input.collected_at, controls.map((c) => c.frequency as Frequency));
+  const now = ctx.clock().toISOString();
+  const stored = await storeFiles(ctx, files, now);
+  return withActivity(
+    ctx,
+    actor,
+    async (trx) => {
+      const id = await repo.insertEvidence(trx, {
+        lineage_id: previous?.lineage_id ?? null,
+        version: previous ? previous.version + 1 : 1,
+        supersedes_id: previous?.id ?? null,
+        title: input.title,
+        kind: input.kind,
+        description: input.description ?? '',
+        link_url: input.link_url ?? null,
+        collected_at: input.collected_at,
+        valid_until: validUntil,
+        status: 'submitted',
+        submitter_id: actor.userId,
+        submitted_at: now,
+      });
+      if (!previous) await repo.setLineage(trx, id, id);
+      if (previous && !(await repo.markSuperseded(trx, previous.id, id, now))) {
+        throw AppError.conflict('This evidence already has a newer version; open the latest one.');
+      }
+      await repo.linkControls(trx, controls.map((c) => ({ evidence_id: id, control_id: c.id })));
+      await repo.insertFiles(trx, stored.map((s) => ({ ...s, evidence_id: id })));
+      return id;
+    },
+    (id) => ({
+      action: previous ? 'evidence.version_submitted' : 'evidence.submitted',
+      subjectType: 'evidence',
+      subjectId: id,
+      details: {
+        title: input.title,
+        controls: controls.map((c) => c.ref),
+        collected_at: input.collected_at,
+        valid_until: validUntil,
+        files: stored.map((s) => ({ name: s.filename, sha256: s.sha256, size: s.size })),
+        ...(previous ? { supersedes: previous.id, version: previous.version + 1 } : {}),
+      },
+    }),
+  );
+}
+
+/** A new version supersedes the current one; the old version stays, marked superseded. */
+export async function createVersion(ctx: AppContext, actor: Actor, evidenceId: number, input: EvidenceInput, files: UploadedFile[]): Promise<number> {
+  const previous = await repo.findEvidenceRow(ctx.db, evidenceId);
+  if (!previous) throw AppError.notFound('Evidence');
+  if (previous.superseded_by_id !== null) throw AppError.conflict('This evidence already has a newer version; open the latest one.');
+  return createEvidence(ctx, actor, input, files, previous);
+}
+
+/** Accepts or rejects submitted evidence; the reviewer must not be its submitter. */
+export async function reviewEvidence(
+  ctx: AppContext,
+  actor: Actor,
+  evidenceId: number,
+  input: { decision: 'accepted' | 'rejected'; comment?: string | undefined },
+): Promise<void> {
+  const row = await repo.findEvidenceRow(ctx.db, evidenceId);
+  if (!row) throw AppError.notFound('Evidence');
+  if (row.submitter_id !== null && row.submitter_id === actor.userId) {
+    throw AppError.forbidden('Evidence must be reviewed by someone other than the person who submitted it.');
+  }
+  if (row.superseded_by_id !== null) throw AppError.conflict('A newer version of this evidence exists; review that one.');
+  if (row.status !== 'submitted') throw AppError.conflict(`This evidence was already ${row.status}.`);
+  await withActivity(
+    ctx,
+    actor,
+    async (trx) => {
+      const ok = await repo.recordReview(trx, evidenceId, {
+        status: input.decision,
+        reviewer_id: actor.userId,
+        reviewed_at: ctx.clock().toISOString(),
+        review_comment: input.comment ?? null,
+      });
+      if (!ok) throw AppError.conflict('This evidence was reviewed or superseded meanwhile.');
+    },
+    () => ({ action: `evidence.${input.decision}`, subjectType: 'evidence', subjectId: evidenceId, details: input.comment ? { comment: input.comment } : {} }),
+  );
+}
+
+function toEvidence(
+  row: NonNullable<Awaited<ReturnType<typeof repo.findEvidenceRow>>> | (repo.EvidenceRow & { submitter_email: string | null }),
+  controls: { ref: string; title: string }[],
+  files: repo.EvidenceFileRow[],
+): Evidence {
+  const kind = row.kind as EvidenceKind;
+  const r = row as Partial<{ submitter_name: string | null; reviewer_email: string | null; reviewer_name: string | null }>;
+  return {
+    id: row.id,
+    lineageId: row.lineage_id ?? row.id,
+    version: row.version,
+    title: row.title,
+    kind,
+    kindLabel: evidenceKindLabels[kind] ?? row.kind,
+    description: row.description,
+    linkUrl: row.link_url,
+    collectedAt: row.collected_at,
+    validUntil: row.valid_until,
+    status: row.status as EvidenceStatus,
+    current: row.superseded_by_id === null,
+    supersededById: row.superseded_by_id,
+    supersedesId: row.supersedes_id,
+    submitter: { id: row.submitter_id, email: row.submitter_email, name: r.submitter_name ?? null },
+    submittedAt: row.submitted_at,
+    reviewer: row.reviewer_id === null && !row.reviewed_at ? null : { id: row.reviewer_id, email: r.reviewer_email ?? null, name: r.reviewer_name ?? null },
+    reviewedAt: row.reviewed_at,
+    reviewComment: row.review_comment,
+    controls,
+    files: files.map((f) => ({ id: f.id, filename: f.filename, size: f.size, mediaType: f.media_type, sha256: f.sha256 })),
+  };
+}
+
+export async function getEvidence(ctx: AppContext, id: number): Promise<Evidence> {
+  const row = await repo.findEvidenceRow(ctx.db, id);
+  if (!row) throw AppError.notFound('Evidence');
+  const [controls, files] = await Promise.all([repo.controlsOfEvidence(ctx.db, [id]), repo.filesOfEvidence(ctx.db, [id])]);
+  return toEvidence(row, controls, files);
+}
+
+export async function evidenceVersions(ctx: AppContext, lineageId: number) {
+  return repo.versionsOf(ctx.db, lineageId);
+}
+
+export async function listEvidence(ctx: AppContext, filter: repo.EvidenceFilter, page: { limit: number; offset: number }) {
+  const { rows, total } = await repo.listEvidence(ctx.db, filter, page);
+  const ids = rows.map((r) => r.id);
+  const [controls, files] = await Promise.all([repo.controlsOfEvidence(ctx.db, ids), repo.filesOfEvidence(ctx.db, ids)]);
+  return {
+    total,
+    items: rows.map((r) => toEvidence(r, controls.filter((c) => c.evidence_id === r.id), files.filter((f) => f.evidence_id === r.id))),
+  };
+}
+
+/**
+ * Reads a file of an evidence item for download, checking its hash. A mismatch or a missing file
+ * is refused, logged and recorded in the activity trail; a good download is recorded too.
+ */
+export async function downloadFile(ctx: AppContext, actor: Actor, evidenceId: number, fileId: number): Promise<{ file: EvidenceFile; content: Buffer }> {
+  const row = await repo.findFile(ctx.db, evidenceId, fileId);
+  if (!row) throw AppError.notFound('File');
+  const file = { id: row.id, filename: row.filename, size: row.size, mediaType: row.media_type, sha256: row.sha256 };
+  let content: Buffer;
+  try {
+    content = await fileStore(ctx).read(row.sha256);
+  } catch (err) {
+    if (!(err instanceof FileIntegrityError)) throw err;
+    ctx.logger.error({ evidenceId, fileId, sha256: row.sha256, reason: err.reason }, 'evidence file failed its integrity check');
+    await ctx.db.transaction().execute((trx) =>
+      recordActivity(ctx, trx, actor, {
+        action: 'evidence.file_integrity_failed',
+        subjectType: 'evidence',
+        subjectId: evidenceId,
+        details: { file_id: fileId, sha256: row.sha256, reason: err.reason },
+      }),
+    );
+    throw new AppError('integrity_failed', `The stored file "${row.filename}" ${err.reason === 'missing' ? 'is missing' : 'no longer matches its fingerprint'}, so it was not sent. This has been recorded; contact an administrator.`);
+  }
+  await ctx.db.transaction().execute((trx) =>
+    recordActivity(ctx, trx, actor, { action: 'evidence.file_downloaded', subjectType: 'evidence', subjectId: evidenceId, details: { file_id: fileId, sha256: row.sha256, name: row.filename } }),
+  );
+  return { file, content };
+}

@@ -1,0 +1,88 @@
+import type { AppContext } from '../context.ts';
+import { AppError } from '../http/errors.ts';
+import { today } from '../coverage/coverage.service.ts';
+import { addDays } from './evidence.model.ts';
+import * as repo from './evidence.repository.ts';
+
+export interface ExpiringItem {
+  evidenceId: number;
+  title: string;
+  validUntil: string;
+  daysLeft: number;
+  controlRef: string;
+  controlTitle: string;
+}
+
+export interface StaleControl {
+  ref: string;
+  title: string;
+  /** The last day its evidence covered, or null when it never had accepted evidence. */
+  lastDay: string | null;
+}
+
+export interface OwnerFreshness {
+  owner: string;
+  expiring: ExpiringItem[];
+  expired: StaleControl[];
+  missing: StaleControl[];
+}
+
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+/** Evidence expiring within the window, and controls whose evidence has run out, per control owner. */
+export async function freshness(ctx: AppContext, windowDays = ctx.config.expiryWindowDays): Promise<{ today: string; windowDays: number; owners: OwnerFreshness[] }> {
+  const day = today(ctx);
+  const [expiring, lastDays] = await Promise.all([repo.expiringBetween(ctx.db, day, addDays(day, windowDays)), repo.lastValidDayByControl(ctx.db)]);
+  const owners = new Map<string, OwnerFreshness>();
+  const of = (owner: string) => {
+    let o = owners.get(owner);
+    if (!o) {
+      o = { owner, expiring: [], expired: [], missing: [] };
+      owners.set(owner, o);
+    }
+    return o;
+  };
+  for (const e of expiring) {
+    of(e.owner).expiring.push({ evidenceId: e.id, title: e.title, validUntil: e.valid_until, daysLeft: daysBetween(day, e.valid_until), controlRef: e.ref, controlTitle: e.control_title });
+  }
+  for (const c of lastDays) {
+    if (c.applicable !== 1 || c.status !== 'implemented') continue;
+    const lastDay = c.last_day === null ? null : String(c.last_day);
+    if (lastDay === null) of(c.owner).missing.push({ ref: c.ref, title: c.title, lastDay });
+    else if (lastDay < day) of(c.owner).expired.push({ ref: c.ref, title: c.title, lastDay });
+  }
+  return { today: day, windowDays, owners: [...owners.values()].sort((a, b) => a.owner.localeCompare(b.owner)) };
+}
+
+export interface ControlTimeline {
+  items: { id: number; title: string; kind: string; status: string; collectedAt: string; validUntil: string; version: number; current: boolean; validToday: boolean }[];
+  /** When the next evidence is due: the last day current accepted evidence covers. */
+  nextDue: string | null;
+  overdue: boolean;
+}
+
+export async function controlTimeline(ctx: AppContext, controlId: number): Promise<ControlTimeline> {
+  const day = today(ctx);
+  const rows = await repo.timelineOfControl(ctx.db, controlId);
+  const current = rows.filter((r) => r.superseded_by_id === null && r.status === 'accepted');
+  const nextDue = current.length ? current.map((r) => r.valid_until).sort().at(-1)! : null;
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      kind: r.kind,
+      status: r.status,
+      collectedAt: r.collected_at,
+      validUntil: r.valid_until,
+      version: r.version,
+      current: r.superseded_by_id === null,
+      validToday: r.superseded_by_id === null && r.status === 'accepted' && r.collected_at <= day && day <= r.valid_until,
+    })),
+    nextDue,
+    overdue: nextDue === null || nextDue < day,
+  };
+}
+
+export function assertWindow(days: number): void {
+  if (!Number.isInteger(days) || days < 1 || days > 365) throw AppError.invalid([{ field: 'window', message: 'Choose a window of 1 to 365 days.' }]);
+}

@@ -1,0 +1,17 @@
+import type { Browser } from './http.ts';
+import { csrfFrom } from './http.ts';
+
+/** Submits the evidence form as a browser would: multipart, with the CSRF token in the action URL. */
+export async function postEvidenceForm(
+  browser: Browser,
+  path: string,
+  fields: Record<string, string>,
+  files: { name: string; content: Buffer | string }[] = [],
+) {
+  const page = await browser.get('/evidence/new');
+  const token = /action="[^"?]*\?_csrf=([^"]+)"/.exec(page.text)?.[1] ?? csrfFrom(page.text);
+  let req = browser.agent.post(`${path}?_csrf=${token}`);
+  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+  for (const f of files) req = req.attach('files', Buffer.from(f.content), f.name);
+  return req;
+}
