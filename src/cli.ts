@@ -224,7 +224,7 @@ evidence
     const { SingleBar, Presets } = await import('cli-progress');
     if (!fs.existsSync(file)) fail(`${file}: no such file`);
     const ctx = await openContext(config, logger);
-    const bar = new SingleBar({ stream: process.stderr, format: 'importing [{bar}] {percentage}% | {value}/{total} rows | {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
+    const bar = new SingleBar({ stream: process.stderr, format: 'importing [{bar}] {percentage}% | {value}/{total} rows | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000 }, Presets.shades_classic);
     try {
       let submitterId: number | null = null;
       if (opts.submitter) {
