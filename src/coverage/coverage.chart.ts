@@ -22,7 +22,7 @@ export function coverageChartSvg(frameworks: FrameworkCoverage[]): string {
       return rect;
     };
     return [
-      `<text x="${labelWidth - 10}" y="${y + 15}" text-anchor="end" class="chart-label">${escapeXml(shorten(f.name, 32))}</text>`,
+      `<text x="${labelWidth - 10}" y="${y + 15}" text-anchor="end" class="chart-label">${escapeXml(shorten(f.name, 27))}</text>`,
       `<rect x="${labelWidth}" y="${y}" width="${barWidth}" height="20" fill="#eef1f5"/>`,
       segment(f.counts.met, colours.met, 'met'),
       segment(f.counts.partial, colours.partial, 'partial'),

@@ -1,0 +1,119 @@
+import type { AppContext, Actor } from '../context.ts';
+import { hashPassword } from '../auth/password.ts';
+import { updateUser } from '../auth/users.repository.ts';
+import { createUser } from '../auth/users.service.ts';
+import { systemActor } from '../context.ts';
+import type { Frequency } from '../controls/controls.model.ts';
+import { readLibraryFiles } from '../controls/library.files.ts';
+import { loadLibrary } from '../controls/library.load.ts';
+import { addDays } from '../evidence/evidence.model.ts';
+import { createEvidence, createVersion, reviewEvidence, type UploadedFile } from '../evidence/evidence.service.ts';
+import { fileStore } from '../evidence/evidence.service.ts';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { DEMO_PASSWORD, demoUsers, kindFor, periodMonths, rejectionComments, seeded, titleFor } from './demo.data.ts';
+
+interface Planned {
+  day: string;
+  controlRef: string;
+  controlTitle: string;
+  frequency: Frequency;
+  fate: 'accepted' | 'rejected' | 'pending' | 'corrected';
+  index: number;
+}
+
+function monthsBack(day: string, months: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() - months);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * Fills a fresh database with a two-year programme: the shipped library, demo users, and evidence
+ * for most controls at their frequency, reviewed by a second person, with a few rejections,
+ * corrections (new versions), items awaiting review, controls that lapsed, and a few gaps.
+ * Everything goes through the real services, with the clock moved to each event's day, so the
+ * activity trail reads as it would have happened.
+ */
+export async function buildDemo(ctx: AppContext & { setNow(iso: string): void }, log: (line: string) => void): Promise<void> {
+  const today = ctx.clock().toISOString().slice(0, 10);
+  const start = monthsBack(today, 24);
+  ctx.setNow(`${start}T08:00:00.000Z`);
+  log('loading the control library…');
+  await loadLibrary(ctx, systemActor, readLibraryFiles(), { overwrite: false });
+  const actors: Record<string, Actor> = {};
+  for (const u of demoUsers) {
+    const { user } = await createUser(ctx, systemActor, { email: u.email, name: u.name, role: u.role });
+    await updateUser(ctx.db, user.id, { password_hash: await hashPassword(DEMO_PASSWORD), must_change_password: 0 });
+    actors[u.email] = { userId: user.id, label: u.email, ip: '10.20.0.15', userAgent: 'demo' };
+  }
+  const grace = actors['grace@demo.attest']!;
+  const omar = actors['omar@demo.attest']!;
+
+  const rand = seeded(20261121);
+  const controls = await ctx.db.selectFrom('controls').select(['ref', 'title', 'frequency']).orderBy('ref').execute();
+  const plan: Planned[] = [];
+  for (const c of controls) {
+    const roll = rand();
+    if (roll < 0.05) continue; // never evidenced: a gap
+    const lapsed = roll < 0.12; // evidenced for a while, then stopped
+    const months = periodMonths[c.frequency as Frequency];
+    let day = addDays(start, Math.floor(rand() * 28));
+    let index = 0;
+    const stopAt = lapsed ? monthsBack(today, 4 + Math.floor(rand() * 8)) : today;
+    while (day <= stopAt) {
+      const r = rand();
+      const recent = day > addDays(today, -20);
+      const fate = recent && r < 0.5 ? 'pending' : r < 0.05 ? 'rejected' : r < 0.08 ? 'corrected' : 'accepted';
+      plan.push({ day, controlRef: c.ref, controlTitle: c.title, frequency: c.frequency as Frequency, fate, index });
+      index += 1;
+      const d = new Date(`${day}T00:00:00Z`);
+      d.setUTCMonth(d.getUTCMonth() + months);
+      day = d.toISOString().slice(0, 10);
+    }
+  }
+  plan.sort((a, b) => a.day.localeCompare(b.day) || a.controlRef.localeCompare(b.controlRef));
+  log(`generating ${plan.length} evidence items over two years…`);
+  const tmp = fileStore(ctx).tmpDir;
+  let done = 0;
+  for (const p of plan) {
+    const [submitter, reviewer] = rand() < 0.5 ? [grace, omar] : [omar, grace];
+    const kind = kindFor(p.frequency, rand());
+    ctx.setNow(`${p.day}T09:${String(10 + (done % 40)).padStart(2, '0')}:00.000Z`);
+    const files: UploadedFile[] = [];
+    if (kind !== 'automated_check' && rand() < 0.35) {
+      const file = path.join(tmp, `demo-${done}.txt`);
+      await fs.writeFile(file, `Evidence for ${p.controlRef} collected ${p.day}\n${p.controlTitle}\nItem ${p.index + 1}\n`);
+      files.push({ path: file, originalName: `${p.controlRef.toLowerCase()}-${p.day}.txt`, mediaType: 'text/plain' });
+    }
+    const input = {
+      title: titleFor(kind, p.controlTitle, p.day.slice(0, 7), rand()),
+      kind,
+      description: '',
+      collected_at: p.day,
+      controls: [p.controlRef],
+      link_url: files.length ? undefined : `https://evidence.demo.attest/${p.controlRef.toLowerCase()}/${p.day}`,
+    };
+    const id = await createEvidence(ctx, submitter, input, files);
+    ctx.setNow(`${addDays(p.day, 2)}T14:00:00.000Z`);
+    if (p.fate === 'pending') {
+      // left awaiting review
+    } else if (p.fate === 'rejected') {
+      await reviewEvidence(ctx, reviewer, id, { decision: 'rejected', comment: rejectionComments[done % rejectionComments.length] });
+      ctx.setNow(`${addDays(p.day, 4)}T10:00:00.000Z`);
+      const retry = await createEvidence(ctx, submitter, { ...input, title: `${input.title} (resubmitted)`, link_url: input.link_url ?? `https://evidence.demo.attest/${p.controlRef.toLowerCase()}/${p.day}/v2` }, []);
+      ctx.setNow(`${addDays(p.day, 5)}T10:00:00.000Z`);
+      await reviewEvidence(ctx, reviewer, retry, { decision: 'accepted' });
+    } else if (p.fate === 'corrected') {
+      await reviewEvidence(ctx, reviewer, id, { decision: 'accepted' });
+      ctx.setNow(`${addDays(p.day, 6)}T11:00:00.000Z`);
+      const v2 = await createVersion(ctx, submitter, id, { ...input, title: `${input.title} (corrected)`, link_url: `https://evidence.demo.attest/${p.controlRef.toLowerCase()}/${p.day}/corrected` }, []);
+      ctx.setNow(`${addDays(p.day, 7)}T11:00:00.000Z`);
+      await reviewEvidence(ctx, reviewer, v2, { decision: 'accepted' });
+    } else {
+      await reviewEvidence(ctx, reviewer, id, { decision: 'accepted', ...(rand() < 0.2 ? { comment: 'Checked against the control description.' } : {}) });
+    }
+    done += 1;
+    if (done % 500 === 0) log(`  ${done}/${plan.length}`);
+  }
+}
