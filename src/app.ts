@@ -41,7 +41,7 @@ export async function createApp(ctx: AppContext): Promise<AttestApp> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
-  setupViews(app);
+  setupViews(app, ctx.config.env !== 'development');
 
   app.use(
     pinoHttp({

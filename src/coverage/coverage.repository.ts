@@ -80,3 +80,12 @@ export function mappingsOf(db: Kysely<DB>, frameworkIds: number[]) {
     .where('r.framework_id', 'in', frameworkIds)
     .execute();
 }
+
+/**
+ * The id of the newest activity record. Every change writes one in its own transaction, so this
+ * number changes whenever anything coverage depends on may have changed.
+ */
+export async function latestChangeId(db: Kysely<DB>): Promise<number> {
+  const row = await db.selectFrom('activity').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row?.id ?? 0;
+}

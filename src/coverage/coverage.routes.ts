@@ -4,6 +4,7 @@ import { AppError, isAppError } from '../http/errors.ts';
 import { can } from '../auth/policy.ts';
 import type { Routes } from '../http/routes.ts';
 import { errorsByField, parseInput } from '../http/validate.ts';
+import { cachedCoverage } from './coverage.cache.ts';
 import { coverageChartSvg } from './coverage.chart.ts';
 import { computeCoverage, today } from './coverage.service.ts';
 
@@ -21,7 +22,7 @@ export function coverageRoutes(routes: Routes, ctx: AppContext): void {
     if (!can(user.role, 'catalog.read')) return res.render('home/dashboard', { ...base, noCoverage: true });
     try {
       const { as_of } = parseInput(coverageQuery, query);
-      const report = await computeCoverage(ctx, { asOf: as_of });
+      const report = await cachedCoverage(ctx, { asOf: as_of });
       res.render('home/dashboard', { ...base, report, chart: coverageChartSvg(report.frameworks), isToday: report.asOf === today(ctx) });
     } catch (err) {
       if (!isAppError(err) || err.code !== 'validation_failed') throw err;

@@ -25,7 +25,7 @@ const helpers = {
   plural: (n: number, one: string, many: string) => (n === 1 ? one : many),
 };
 
-export function setupViews(app: Express): void {
+export function setupViews(app: Express, cache = true): void {
   app.engine(
     'hbs',
     engine({
@@ -37,5 +37,7 @@ export function setupViews(app: Express): void {
     }),
   );
   app.set('view engine', 'hbs');
+  // Compile each template once; only development re-reads them on every request.
+  app.set('view cache', cache);
   app.set('views', VIEWS_DIR);
 }

@@ -27,7 +27,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('import_id', 'text')
     .execute();
   // Coverage asks: which current, accepted evidence is valid on day D?
-  await db.schema.createIndex('evidence_validity_idx').on('evidence').columns(['status', 'valid_until', 'collected_at']).execute();
+  await db.schema.createIndex('evidence_validity_idx').on('evidence').columns(['status', 'superseded_by_id', 'valid_until', 'collected_at']).execute();
   await db.schema.createIndex('evidence_lineage_idx').on('evidence').column('lineage_id').execute();
 
   await db.schema

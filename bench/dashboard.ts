@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { hashPassword } from '../src/auth/password.ts';
+import { updateUser, findUserByEmail } from '../src/auth/users.repository.ts';
+import { createUser } from '../src/auth/users.service.ts';
+import { systemActor } from '../src/context.ts';
+import { buildOrg } from './org.ts';
+
+// The dashboard (coverage of every framework, chart and table) served to 20 concurrent clients
+// for 15 s over loopback, with the server in its own process. /healthz in the same run is the
+// floor: the cheapest route through the same stack.
+
+const PORT = 3399;
+const EMAIL = 'bench@example.test';
+const PASSWORD = 'bench password 2026';
+const DURATION = Number(process.env.DURATION ?? 15);
+
+const { ctx } = await buildOrg();
+if (!(await findUserByEmail(ctx.db, EMAIL))) {
+  const { user } = await createUser(ctx, systemActor, { email: EMAIL, name: 'Bench', role: 'grc' });
+  await updateUser(ctx.db, user.id, { password_hash: await hashPassword(PASSWORD), must_change_password: 0 });
+}
+const dataDir = ctx.config.dataDir;
+await ctx.database.close();
+
+const server = spawn(process.execPath, [path.resolve('bin/attest.js'), 'serve'], {
+  env: { ...process.env, DATA_DIR: dataDir, PORT: String(PORT), LOG_LEVEL: 'warn', COOKIE_SECURE: 'false', LOGIN_MAX_PER_IP: '1000' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const base = `http://127.0.0.1:${PORT}`;
+for (let i = 0; i < 100; i += 1) {
+  try {
+    if ((await fetch(`${base}/healthz`)).ok) break;
+  } catch {
+    /* not up yet */
+  }
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+// Sign in like a browser: CSRF cookie and token from the login page, then the form.
+const login = await fetch(`${base}/login`);
+const csrfCookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+const token = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1]!;
+const signIn = await fetch(`${base}/login`, {
+  method: 'POST',
+  redirect: 'manual',
+  headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+  body: new URLSearchParams({ email: EMAIL, password: PASSWORD, _csrf: token }).toString(),
+});
+const session = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c!.startsWith('attest_session='));
+if (!session) throw new Error(`sign-in failed: ${signIn.status}`);
+const cookie = `${csrfCookie}; ${session}`;
+const check = await fetch(`${base}/`, { headers: { cookie } });
+if (!check.ok || !(await check.text()).includes('<svg')) throw new Error('dashboard did not render');
+
+async function load(url: string) {
+  const result = await autocannon({ url, connections: 20, duration: DURATION, headers: { cookie } });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+const dashboard = await load(`${base}/`);
+const floor = await load(`${base}/healthz`);
+server.kill('SIGTERM');
+console.log(`dashboard GET / (100k evidence, 7 frameworks), 20 connections, ${DURATION} s: ${dashboard.rps.toFixed(0)} req/s, p50 ${dashboard.p50} ms, p99 ${dashboard.p99} ms, errors ${dashboard.errors}`);
+console.log(`floor GET /healthz, same run: ${floor.rps.toFixed(0)} req/s, p50 ${floor.p50} ms, p99 ${floor.p99} ms`);
+console.log(`ratio dashboard/floor throughput: ${(dashboard.rps / floor.rps).toFixed(2)}`);
