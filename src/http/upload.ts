@@ -18,16 +18,13 @@ export function uploadParser(options: { tmpDir: () => string; maxBytes: number; 
     return new Promise((resolve, reject) => {
       parser(req, res, (err: unknown) => {
         const files = (req.files as Express.Multer.File[] | undefined) ?? [];
-        const cleanup = () => files.forEach((f) => fs.rm(f.path, { force: true }, () => undefined));
-        if (err) {
-          cleanup();
-          return reject(toAppError(err, options));
-        }
+        // Removing the temporary files is awaited, so a refused request leaves nothing behind when it ends.
+        const refuse = (error: AppError) => {
+          void Promise.all(files.map((f) => fs.promises.rm(f.path, { force: true }))).then(() => reject(error), () => reject(error));
+        };
+        if (err) return refuse(toAppError(err, options));
         const empty = files.find((f) => f.size === 0);
-        if (empty) {
-          cleanup();
-          return reject(AppError.invalid([{ field: options.field, message: `The file "${empty.originalname}" is empty.` }]));
-        }
+        if (empty) return refuse(AppError.invalid([{ field: options.field, message: `The file "${empty.originalname}" is empty.` }]));
         resolve(files.map((f) => ({ path: f.path, originalName: f.originalname, mediaType: f.mimetype })));
       });
     });
