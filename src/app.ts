@@ -14,6 +14,7 @@ import { controlApi } from './controls/controls.api.ts';
 import { controlRoutes } from './controls/controls.routes.ts';
 import { frameworkApi } from './frameworks/frameworks.api.ts';
 import { frameworkRoutes } from './frameworks/frameworks.routes.ts';
+import { coverageApi } from './coverage/coverage.api.ts';
 import { coverageRoutes } from './coverage/coverage.routes.ts';
 import { evidenceApi } from './evidence/evidence.api.ts';
 import { evidenceRoutes } from './evidence/evidence.routes.ts';
@@ -104,6 +105,7 @@ export async function createApp(ctx: AppContext): Promise<AttestApp> {
   frameworkApi(routes, ctx);
   controlApi(routes, ctx);
   evidenceApi(routes, ctx);
+  coverageApi(routes, ctx);
   app.use(routes.router);
 
   app.use((req, _res, next) => next(new AppError('not_found', `Nothing is at ${req.path}.`)));

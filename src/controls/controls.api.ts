@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { requirementTree } from '../frameworks/frameworks.service.ts';
+import { apiPageSize } from '../http/pagination.ts';
 import type { Routes } from '../http/routes.ts';
 import { parseInput } from '../http/validate.ts';
 import { controlFilterSchema, controlRefParam } from './controls.schema.ts';
@@ -10,12 +11,11 @@ const mappingsQuery = z
   .object({ control: controlRefParam.shape.ref.optional(), framework: z.string().trim().min(1).max(60).optional() })
   .refine((q) => Boolean(q.control) !== Boolean(q.framework), { path: ['control'], message: 'Give either control=REF or framework=SLUG.' });
 
-const apiPage = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 export function controlApi(routes: Routes, ctx: AppContext): void {
   routes.get('/api/v1/controls', 'catalog.read', async (req, res) => {
     const filter = parseInput(controlFilterSchema, req.query);
-    const { limit } = parseInput(apiPage, req.query);
+    const { limit } = parseInput(apiPageSize, req.query);
     const { items, total } = await listControls(ctx, { ...filter, includeRetired: filter.retired === 'include' }, { limit, offset: (filter.page - 1) * limit });
     res.json({ items, total, page: filter.page, limit });
   });

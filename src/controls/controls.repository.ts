@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { containsText } from '../db/text-match.ts';
 import type { ControlRow } from './library.repository.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -15,10 +16,6 @@ export interface ControlFilter {
   includeRetired?: boolean | undefined;
 }
 
-/** `%` and `_` typed by a user match themselves, not any text. */
-export function likePattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 export async function listControls(db: Db, f: ControlFilter, page: { limit: number; offset: number }): Promise<{ rows: (ControlRow & { domain_name: string; mapping_count: number })[]; total: number }> {
   let q = db.selectFrom('controls as c').innerJoin('control_domains as d', 'd.slug', 'c.domain');
@@ -42,14 +39,7 @@ export async function listControls(db: Db, f: ControlFilter, page: { limit: numb
     );
   }
   if (f.q) {
-    const pattern = likePattern(f.q);
-    q = q.where((eb) =>
-      eb.or([
-        sql<boolean>`lower(c.ref) like ${pattern} escape '\\'`,
-        sql<boolean>`lower(c.title) like ${pattern} escape '\\'`,
-        sql<boolean>`lower(c.description) like ${pattern} escape '\\'`,
-      ]),
-    );
+    q = q.where(containsText(f.q, ['c.ref', 'c.title', 'c.description']));
   }
   const [rows, count] = await Promise.all([
     q

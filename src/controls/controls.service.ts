@@ -5,7 +5,6 @@ import * as repo from './controls.repository.ts';
 import type { ControlRow } from './library.repository.ts';
 import {
   frequencyLabels,
-  relationshipRank,
   satisfiesFully,
   statusLabels,
   type Frequency,
@@ -188,6 +187,3 @@ export async function removeMapping(ctx: AppContext, actor: Actor, ref: string, 
     () => ({ action: 'mapping.removed', subjectType: 'control', subjectId: ref, details: { framework: mapping.framework, requirement: mapping.ref, relationship: mapping.relationship } }),
   );
 }
-
-export const strongestFirst = (a: { relationship: Relationship }, b: { relationship: Relationship }) =>
-  relationshipRank[b.relationship] - relationshipRank[a.relationship];

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { AppError, isAppError } from '../http/errors.ts';
 import { can } from '../auth/policy.ts';
@@ -6,12 +5,8 @@ import type { Routes } from '../http/routes.ts';
 import { errorsByField, parseInput } from '../http/validate.ts';
 import { cachedCoverage } from './coverage.cache.ts';
 import { coverageChartSvg } from './coverage.chart.ts';
+import { coveragePageQuery } from './coverage.schema.ts';
 import { computeCoverage, today } from './coverage.service.ts';
-
-export const coverageQuery = z.object({
-  as_of: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().max(10).optional()),
-  status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['met', 'partial', 'gap', 'not_applicable']).optional()),
-});
 
 export function coverageRoutes(routes: Routes, ctx: AppContext): void {
   routes.get('/', 'app.use', async (req, res) => {
@@ -21,7 +16,7 @@ export function coverageRoutes(routes: Routes, ctx: AppContext): void {
     // Auditors see the catalogue only through their audit's scope (a later part of Attest).
     if (!can(user.role, 'catalog.read')) return res.render('home/dashboard', { ...base, noCoverage: true });
     try {
-      const { as_of } = parseInput(coverageQuery, query);
+      const { as_of } = parseInput(coveragePageQuery, query);
       const report = await cachedCoverage(ctx, { asOf: as_of });
       res.render('home/dashboard', { ...base, report, chart: coverageChartSvg(report.frameworks), isToday: report.asOf === today(ctx) });
     } catch (err) {
@@ -32,7 +27,7 @@ export function coverageRoutes(routes: Routes, ctx: AppContext): void {
 
   routes.get('/coverage/:slug', 'catalog.read', async (req, res) => {
     const query = req.query as Record<string, string | undefined>;
-    const { as_of, status } = parseInput(coverageQuery, query);
+    const { as_of, status } = parseInput(coveragePageQuery, query);
     const slug = String(req.params.slug).slice(0, 60);
     try {
       const report = await computeCoverage(ctx, { asOf: as_of, framework: slug, detail: true });

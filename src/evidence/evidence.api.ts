@@ -1,8 +1,7 @@
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { computeCoverage } from '../coverage/coverage.service.ts';
 import { actorOf } from '../http/actor.ts';
+import { apiPageSize } from '../http/pagination.ts';
 import type { Routes } from '../http/routes.ts';
 import { uploadParser } from '../http/upload.ts';
 import { parseInput } from '../http/validate.ts';
@@ -11,13 +10,6 @@ import { createEvidence, createVersion, downloadFile, fileStore, getEvidence, li
 import { removeLeftovers, sendFile } from './evidence.routes.ts';
 import { freshness } from './freshness.service.ts';
 
-const apiPage = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
-const coverageApiQuery = z.object({
-  framework: z.string().trim().min(1).max(60).optional(),
-  as_of: z.string().trim().max(10).optional(),
-  detail: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-});
-
 export function evidenceApi(routes: Routes, ctx: AppContext): void {
   const upload = uploadParser({ tmpDir: () => fileStore(ctx).tmpDir, maxBytes: ctx.config.uploadMaxBytes, field: 'files', maxFiles: 10 });
   // JSON bodies carry a link; multipart bodies may carry files too.
@@ -25,7 +17,7 @@ export function evidenceApi(routes: Routes, ctx: AppContext): void {
 
   routes.get('/api/v1/evidence', 'evidence.read', async (req, res) => {
     const filter = parseInput(evidenceFilterSchema, req.query);
-    const { limit } = parseInput(apiPage, req.query);
+    const { limit } = parseInput(apiPageSize, req.query);
     const { items, total } = await listEvidence(ctx, filter, { limit, offset: (filter.page - 1) * limit });
     res.json({ items, total, page: filter.page, limit });
   });
@@ -62,10 +54,5 @@ export function evidenceApi(routes: Routes, ctx: AppContext): void {
     const { id, fileId } = parseInput(fileParams, req.params);
     const { file, content } = await downloadFile(ctx, actorOf(req), id, fileId);
     sendFile(res, file, content);
-  });
-
-  routes.get('/api/v1/coverage', 'catalog.read', async (req, res) => {
-    const q = parseInput(coverageApiQuery, req.query);
-    res.json(await computeCoverage(ctx, { asOf: q.as_of, framework: q.framework, detail: q.detail }));
   });
 }

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { likePattern } from '../controls/controls.repository.ts';
 import type { DB, EvidenceFilesTable, EvidenceTable } from '../db/schema.ts';
+import { containsText } from '../db/text-match.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 export type EvidenceRow = Selectable<EvidenceTable>;
@@ -138,8 +138,7 @@ export async function listEvidence(db: Db, f: EvidenceFilter, page: { limit: num
     );
   }
   if (f.q) {
-    const pattern = likePattern(f.q);
-    q = q.where((eb) => eb.or([sql<boolean>`lower(e.title) like ${pattern} escape '\\'`, sql<boolean>`lower(e.description) like ${pattern} escape '\\'`]));
+    q = q.where(containsText(f.q, ['e.title', 'e.description']));
   }
   const [rows, count] = await Promise.all([
     q.selectAll('e').select('s.email as submitter_email').orderBy('e.id', 'desc').limit(page.limit).offset(page.offset).execute(),

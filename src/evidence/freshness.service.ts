@@ -1,5 +1,4 @@
 import type { AppContext } from '../context.ts';
-import { AppError } from '../http/errors.ts';
 import { today } from '../coverage/coverage.service.ts';
 import { addDays } from './evidence.model.ts';
 import * as repo from './evidence.repository.ts';
@@ -81,8 +80,4 @@ export async function controlTimeline(ctx: AppContext, controlId: number): Promi
     nextDue,
     overdue: nextDue === null || nextDue < day,
   };
-}
-
-export function assertWindow(days: number): void {
-  if (!Number.isInteger(days) || days < 1 || days > 365) throw AppError.invalid([{ field: 'window', message: 'Choose a window of 1 to 365 days.' }]);
 }

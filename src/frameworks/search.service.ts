@@ -1,5 +1,4 @@
 import type { AppContext } from '../context.ts';
-import { likePattern } from '../controls/controls.repository.ts';
 import { searchControls, searchRequirements } from './search.repository.ts';
 
 export interface SearchResults {
@@ -12,8 +11,8 @@ const LIMIT = 50;
 
 /** Searches requirement refs, names and summaries, and control refs, titles and descriptions. */
 export async function search(ctx: AppContext, q: string): Promise<SearchResults> {
-  const pattern = likePattern(q.trim());
-  const [requirements, controls] = await Promise.all([searchRequirements(ctx.db, pattern, LIMIT), searchControls(ctx.db, pattern, LIMIT)]);
+  const text = q.trim();
+  const [requirements, controls] = await Promise.all([searchRequirements(ctx.db, text, LIMIT), searchControls(ctx.db, text, LIMIT)]);
   return {
     q,
     requirements: requirements.map((r) => ({ framework: r.slug, frameworkName: r.framework_name, ref: r.ref, name: r.name, summary: r.summary })),

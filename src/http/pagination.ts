@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 export const pageQuery = z.coerce.number().int().min(1).max(100_000).catch(1);
 
+/** Page size for API lists: 1–500, default 100. */
+export const apiPageSize = z.object({ limit: z.coerce.number().int().min(1, 'At least 1.').max(500, 'At most 500.').default(100) });
+
 export interface PageView {
   page: number;
   pages: number;
