@@ -1,0 +1,20 @@
+import { Option, type Command } from 'commander';
+import { printJson, withContext } from '../cli.support.ts';
+
+export function registerCoverageCommand(program: Command): void {
+  program
+    .command('coverage')
+    .description('coverage per framework (and per requirement with --framework) as of a date')
+    .option('--framework <slug>', 'one framework, with each requirement and the reason for its status')
+    .option('--as-of <date>', 'the day to compute coverage for (YYYY-MM-DD; default today)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (opts: { framework?: string; asOf?: string; format: 'table' | 'json' }) => {
+      const { computeCoverage } = await import('./coverage.service.ts');
+      const { formatCoverageTable } = await import('./coverage.format.ts');
+      await withContext(async (ctx) => {
+        const report = await computeCoverage(ctx, { asOf: opts.asOf, framework: opts.framework, detail: Boolean(opts.framework) });
+        if (opts.format === 'json') printJson(report);
+        else process.stdout.write(formatCoverageTable(report));
+      });
+    });
+}
