@@ -18,7 +18,8 @@ export function coverageRoutes(routes: Routes, ctx: AppContext): void {
     try {
       const { as_of } = parseInput(coveragePageQuery, query);
       const report = await cachedCoverage(ctx, { asOf: as_of });
-      res.render('home/dashboard', { ...base, report, chart: coverageChartSvg(report.frameworks), isToday: report.asOf === today(ctx) });
+      const nothingEffective = report.frameworks.every((f) => f.counts.met + f.counts.partial === 0);
+      res.render('home/dashboard', { ...base, report, nothingEffective, chart: coverageChartSvg(report.frameworks), isToday: report.asOf === today(ctx) });
     } catch (err) {
       if (!isAppError(err) || err.code !== 'validation_failed') throw err;
       res.status(422).render('home/dashboard', { ...base, errors: errorsByField(err.fields), values: query });

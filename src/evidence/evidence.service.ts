@@ -2,7 +2,7 @@ import path from 'node:path';
 import { recordActivity, withActivity } from '../activity/activity.service.ts';
 import type { Actor, AppContext } from '../context.ts';
 import type { Frequency } from '../controls/controls.model.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError, type FieldError } from '../http/errors.ts';
 import { defaultValidUntil, evidenceKindLabels, type EvidenceKind, type EvidenceStatus } from './evidence.model.ts';
 import * as repo from './evidence.repository.ts';
 import type { EvidenceInput } from './evidence.schema.ts';
@@ -51,20 +51,20 @@ export function fileStore(ctx: AppContext): FileStore {
   return new FileStore(path.join(ctx.config.dataDir, 'files'));
 }
 
-/** Resolves control refs to active controls, or throws a 422 naming the unknown ones. */
-async function resolveControls(ctx: AppContext, refs: string[]) {
-  const found = await repo.activeControlsByRef(ctx.db, refs);
+/**
+ * Checks what the schema cannot (controls exist and are active, the date is not in the future, a
+ * file or link is given) and reports every problem at once, so a form is corrected in one pass.
+ */
+async function checkInput(ctx: AppContext, input: EvidenceInput, fileCount: number) {
+  const problems: FieldError[] = [];
+  const found = await repo.activeControlsByRef(ctx.db, input.controls);
   const active = found.filter((c) => c.retired_at === null);
-  const missing = refs.filter((r) => !active.some((c) => c.ref === r));
-  if (missing.length) {
-    throw AppError.invalid([{ field: 'controls', message: `Unknown or retired control${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.` }]);
-  }
+  const missing = input.controls.filter((r) => !active.some((c) => c.ref === r));
+  if (missing.length) problems.push({ field: 'controls', message: `Unknown or retired control${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.` });
+  if (input.collected_at > ctx.clock().toISOString().slice(0, 10)) problems.push({ field: 'collected_at', message: 'The collection date cannot be in the future.' });
+  if (fileCount === 0 && !input.link_url) problems.push({ field: 'files', message: 'Attach at least one file or give a link.' });
+  if (problems.length) throw AppError.invalid(problems);
   return active;
-}
-
-function checkDates(ctx: AppContext, input: EvidenceInput): void {
-  const today = ctx.clock().toISOString().slice(0, 10);
-  if (input.collected_at > today) throw AppError.invalid([{ field: 'collected_at', message: 'The collection date cannot be in the future.' }]);
 }
 
 async function storeFiles(ctx: AppContext, files: UploadedFile[], now: string) {
@@ -89,11 +89,7 @@ export async function createEvidence(
   files: UploadedFile[],
   previous?: repo.EvidenceRow,
 ): Promise<number> {
-  checkDates(ctx, input);
-  if (files.length === 0 && !input.link_url) {
-    throw AppError.invalid([{ field: 'files', message: 'Attach at least one file or give a link.' }]);
-  }
-  const controls = await resolveControls(ctx, input.controls);
+  const controls = await checkInput(ctx, input, files.length);
   const validUntil = input.valid_until ?? defaultValidUntil(input.collected_at, controls.map((c) => c.frequency as Frequency));
   const now = ctx.clock().toISOString();
   const stored = await storeFiles(ctx, files, now);

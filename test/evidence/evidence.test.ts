@@ -168,6 +168,16 @@ describe('bad evidence input changes nothing', () => {
     });
   }
 
+  it('reports every problem at once: unknown control, future date and nothing attached', async () => {
+    const before = await evidenceCount();
+    const res = await postEvidenceForm(alice, '/evidence', { ...valid, controls: 'ZZZ-99', collected_at: '2027-01-01' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('Unknown or retired control: ZZZ-99.');
+    expect(res.text).toContain('The collection date cannot be in the future.');
+    expect(res.text).toContain('Attach at least one file or give a link.');
+    expect(await evidenceCount()).toBe(before);
+  });
+
   it('a form without its CSRF token is refused', async () => {
     const res = await alice.agent.post('/evidence').field('title', 'x').field('kind', 'document').field('collected_at', '2026-11-01').field('controls', 'CRY-02').attach('files', Buffer.from('x'), 'a.txt');
     expect(res.status).toBe(403);
