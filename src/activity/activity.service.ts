@@ -1,11 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Actor, AppContext } from '../context.ts';
 import type { DB } from '../db/schema.ts';
+import { unitOfWork } from '../db/unit-of-work.ts';
+import type { ActivityAction } from './activity.actions.ts';
 import { activityHash, canonicalJson, GENESIS_HASH } from './activity.hash.ts';
 import * as repo from './activity.repository.ts';
 
 export interface ActivityEvent {
-  action: string;
+  action: ActivityAction;
   subjectType: string;
   subjectId?: string | number | null;
   details?: Record<string, unknown>;
@@ -51,14 +53,19 @@ export async function recordActivity(
   return repo.insertActivity(trx, { ...fields, hash: activityHash(fields) });
 }
 
-/** Runs `work` in a transaction and records `event` in it; the event may depend on the result. */
+/**
+ * Runs `work` as one unit of work (the caller's transaction, or a new one) and records `event` in
+ * it; the event may depend on the result. The chain lock is taken first, so on PostgreSQL writes
+ * are serialised and every check `work` makes inside the transaction cannot race another writer.
+ */
 export async function withActivity<T>(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'db' | 'dialect' | 'clock'>,
   actor: Actor,
   work: (trx: Transaction<DB>) => Promise<T>,
   event: (result: T) => ActivityEvent | ActivityEvent[],
 ): Promise<T> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return unitOfWork(ctx, async (trx) => {
+    await repo.lockChain(trx, ctx.dialect);
     const result = await work(trx);
     const events = event(result);
     for (const e of Array.isArray(events) ? events : [events]) await recordActivity(ctx, trx, actor, e);
