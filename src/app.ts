@@ -8,6 +8,7 @@ import { activityRoutes } from './activity/activity.routes.ts';
 import { apiRoutes } from './api/api.routes.ts';
 import { adminRoutes } from './auth/admin.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { LoginLimits } from './auth/login-limits.ts';
 import type { AppContext } from './context.ts';
 import { getOrCreateSecret } from './db/settings.repository.ts';
 import { controlApi } from './controls/controls.api.ts';
@@ -19,6 +20,7 @@ import { coverageRoutes } from './coverage/coverage.routes.ts';
 import { evidenceApi } from './evidence/evidence.api.ts';
 import { evidenceRoutes } from './evidence/evidence.routes.ts';
 import { importRoutes } from './evidence/import.routes.ts';
+import { dashboardRoutes } from './home/dashboard.routes.ts';
 import { homeRoutes } from './home/home.routes.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { errorHandler } from './http/error-handler.ts';
@@ -26,6 +28,7 @@ import { AppError } from './http/errors.ts';
 import { flashMiddleware } from './http/flash.ts';
 import { identify } from './http/identity.middleware.ts';
 import { layoutLocals } from './http/nav.ts';
+import { nulGuard } from './http/nul-guard.ts';
 import { Routes, type RouteInfo } from './http/routes.ts';
 import './http/types.ts';
 import { setupViews, VIEWS_DIR } from './http/views.ts';
@@ -41,6 +44,8 @@ const BODY_LIMIT = '100kb';
 export async function createApp(ctx: AppContext): Promise<AttestApp> {
   const app = express();
   app.disable('x-powered-by');
+  // /API/v1/… must be a 404, not an API route that identify() took for a page (session, no token).
+  app.set('case sensitive routing', true);
   app.set('trust proxy', ctx.config.trustProxy);
   setupViews(app, ctx.config.env !== 'development');
 
@@ -81,6 +86,11 @@ export async function createApp(ctx: AppContext): Promise<AttestApp> {
   app.get('/assets-vendor/htmx.min.js', (_req, res) => {
     res.sendFile(path.resolve(import.meta.dirname, '../node_modules/htmx.org/dist/htmx.min.js'), { maxAge: '1d' });
   });
+  // Past the static assets every response is confidential (one-time passwords, tokens, evidence).
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
 
   app.use(cookieParser());
   app.use(express.json({ limit: BODY_LIMIT }));
@@ -90,11 +100,15 @@ export async function createApp(ctx: AppContext): Promise<AttestApp> {
   const csrf = csrfProtection(await getOrCreateSecret(ctx.db, 'csrf_secret'), ctx.config.cookieSecure);
   app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : csrf(req, res, next)));
   app.use(layoutLocals);
+  // After the body parsers, and after identify/CSRF so a refused page still shows its shell.
+  app.use(nulGuard);
 
   const routes = new Routes();
   homeRoutes(routes, ctx);
-  authRoutes(routes, ctx);
-  adminRoutes(routes, ctx);
+  dashboardRoutes(routes, ctx);
+  const loginLimits = new LoginLimits(ctx.config);
+  authRoutes(routes, ctx, loginLimits);
+  adminRoutes(routes, ctx, loginLimits);
   activityRoutes(routes, ctx);
   coverageRoutes(routes, ctx);
   frameworkRoutes(routes, ctx);

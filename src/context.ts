@@ -26,6 +26,3 @@ export interface Actor {
   ip: string | null;
   userAgent: string | null;
 }
-
-export const cliActor: Actor = { userId: null, label: 'cli', ip: null, userAgent: null };
-export const systemActor: Actor = { userId: null, label: 'system', ip: null, userAgent: null };

@@ -3,7 +3,8 @@ import { createApp } from './app.ts';
 import { ensureInitialAdmin } from './auth/users.service.ts';
 import { openContext } from './bootstrap.ts';
 import type { Config } from './config.ts';
-import { systemActor, type AppContext } from './context.ts';
+import { systemPrincipal } from './auth/principal.ts';
+import type { AppContext } from './context.ts';
 import { readLibraryFiles } from './controls/library.files.ts';
 import { loadLibrary } from './controls/library.load.ts';
 import { hasFrameworks } from './frameworks/frameworks.repository.ts';
@@ -15,7 +16,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 /** Starts the web app: migrate, create the first admin if needed, listen, stop cleanly on SIGTERM. */
 export async function serve(config: Config, logger: Logger): Promise<Server> {
   const ctx = await openContext(config, logger);
-  const admin = await ensureInitialAdmin(ctx, systemActor);
+  const admin = await ensureInitialAdmin(ctx, systemPrincipal);
   if (admin) printInitialAdmin(admin);
   await loadLibraryIfEmpty(ctx, logger);
   const { app } = await createApp(ctx);
@@ -51,7 +52,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
 async function loadLibraryIfEmpty(ctx: AppContext, logger: Logger): Promise<void> {
   if (await hasFrameworks(ctx.db)) return;
   try {
-    const report = await loadLibrary(ctx, systemActor, readLibraryFiles(), { overwrite: false });
+    const report = await loadLibrary(ctx, systemPrincipal, readLibraryFiles(), { overwrite: false });
     logger.info({ frameworks: report.frameworks.length, controls: report.controls.added.length }, 'loaded the shipped control library');
   } catch (err) {
     logger.error({ err }, 'could not load the shipped control library; run `attest controls check`');

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { isDay } from '../coverage/coverage.service.ts';
 import { pageQuery } from '../http/pagination.ts';
 
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.')
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'Not a real date.');
+  // Date.parse rolls 2026-02-30 over to 2 March; isDay refuses days that do not exist.
+  .refine(isDay, 'Not a real date.');
 
 const optional = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === '' ? undefined : v), s.optional());
 

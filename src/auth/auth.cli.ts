@@ -13,11 +13,11 @@ export function registerUserCommands(program: Command): void {
     .action(async (opts: { email: string; role: string; name?: string }) => {
       const { createUserSchema } = await import('./auth.schema.ts');
       const { createUser } = await import('./users.service.ts');
-      const { cliActor } = await import('../context.ts');
+      const { cliPrincipal } = await import('../auth/principal.ts');
       const parsed = createUserSchema.safeParse({ email: opts.email, role: opts.role, name: opts.name ?? opts.email.split('@')[0] });
       if (!parsed.success) fail(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
       await withContext(async (ctx) => {
-        const { user: created, oneTimePassword } = await createUser(ctx, cliActor, parsed.data);
+        const { user: created, oneTimePassword } = await createUser(ctx, cliPrincipal, parsed.data);
         process.stdout.write(`Created ${created.email} (${created.role}).\nOne-time password: ${oneTimePassword}\nIt must be changed at first sign-in.\n`);
       });
     });

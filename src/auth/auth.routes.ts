@@ -1,14 +1,16 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context.ts';
-import { actorOf, requestOrigin } from '../http/actor.ts';
+import { principalOf, requestOrigin } from '../http/actor.ts';
 import { AppError, isAppError } from '../http/errors.ts';
 import { setFlash } from '../http/flash.ts';
+import { submitForm } from '../http/forms.ts';
 import { SESSION_COOKIE } from '../http/identity.middleware.ts';
 import type { Routes } from '../http/routes.ts';
 import { errorsByField, parseInput } from '../http/validate.ts';
-import { changePasswordSchema, loginSchema } from './auth.schema.ts';
-import { loginLimiters } from './login-limits.ts';
+import { changePasswordSchema, idParam, issueTokenSchema, loginSchema } from './auth.schema.ts';
+import type { LoginLimits } from './login-limits.ts';
 import { signIn, signOut } from './sessions.service.ts';
+import { issueToken, listTokens, revokeToken } from './tokens.service.ts';
 import { changePassword } from './users.service.ts';
 
 /** Only same-site paths, so `next` cannot send someone to another site after sign-in. */
@@ -16,7 +18,7 @@ function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
 }
 
-export function authRoutes(routes: Routes, ctx: AppContext): void {
+export function authRoutes(routes: Routes, ctx: AppContext, loginLimits: LoginLimits): void {
   const renderLogin = (res: Response, status: number, model: Record<string, unknown>) =>
     res.status(status).render('auth/login', { title: 'Sign in', bare: true, ...model });
 
@@ -32,7 +34,7 @@ export function authRoutes(routes: Routes, ctx: AppContext): void {
       error: `Too many failed sign-in attempts. Wait ${ctx.config.login.windowMinutes} minutes and try again, or ask an administrator to check your account.`,
     });
 
-  routes.post('/login', 'public', ...loginLimiters(ctx.config, limited), async (req, res) => {
+  routes.post('/login', 'public', ...loginLimits.middlewares(limited), async (req, res) => {
     const body = req.body as Record<string, unknown>;
     try {
       const input = parseInput(loginSchema, body);
@@ -53,7 +55,7 @@ export function authRoutes(routes: Routes, ctx: AppContext): void {
   });
 
   routes.post('/logout', 'app.use', async (req, res) => {
-    if (req.sessionToken) await signOut(ctx, actorOf(req), req.sessionToken);
+    if (req.sessionToken) await signOut(ctx, principalOf(req), req.sessionToken);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     setFlash(res, 'info', 'You have signed out.');
     res.redirect(303, '/login');
@@ -64,20 +66,42 @@ export function authRoutes(routes: Routes, ctx: AppContext): void {
   });
 
   routes.post('/account/password', 'app.use', async (req, res) => {
-    const user = req.user;
-    if (!user) throw new AppError('unauthenticated', 'Sign in first.');
-    try {
-      const input = parseInput(changePasswordSchema, req.body);
-      await changePassword(ctx, actorOf(req), user.id, input);
-      setFlash(res, 'success', 'Your password has been changed.');
-      res.redirect(303, '/');
-    } catch (err) {
-      if (!isAppError(err) || err.code !== 'validation_failed') throw err;
-      res.status(422).render('auth/password', {
-        title: 'Change password',
-        mustChange: user.mustChangePassword,
-        errors: errorsByField(err.fields),
-      });
-    }
+    const principal = principalOf(req);
+    await submitForm(
+      async () => {
+        const { endedSessions } = await changePassword(ctx, principal, parseInput(changePasswordSchema, req.body), req.sessionToken);
+        setFlash(res, 'success', endedSessions ? 'Your password has been changed, and your other sessions were signed out.' : 'Your password has been changed.');
+        res.redirect(303, '/');
+      },
+      (failure) => res.status(failure.status).render('auth/password', { title: 'Change password', mustChange: req.user?.mustChangePassword, errors: failure.errors }),
+    );
+  });
+
+  const renderTokens = async (req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) => {
+    const principal = principalOf(req);
+    if (principal.userId === null) throw AppError.forbidden();
+    const tokens = await listTokens(ctx, principal, principal.userId);
+    res.status(status).render('auth/tokens', { title: 'Your API tokens', section: 'account', tokens, ...extra });
+  };
+
+  routes.get('/account/tokens', 'app.use', (req, res) => renderTokens(req, res));
+
+  routes.post('/account/tokens', 'app.use', async (req, res) => {
+    await submitForm(
+      async () => {
+        const { token, secret } = await issueToken(ctx, principalOf(req), parseInput(issueTokenSchema, req.body));
+        // Shown once, on this response only.
+        await renderTokens(req, res, 201, { newToken: { ...token, secret } });
+      },
+      (failure) => renderTokens(req, res, failure.status, { tokenErrors: failure.errors, tokenError: failure.message, tokenValues: req.body }),
+    );
+  });
+
+  routes.post('/account/tokens/:tokenId/revoke', 'app.use', async (req, res) => {
+    const { id } = parseInput(idParam, { id: req.params.tokenId });
+    const principal = principalOf(req);
+    await revokeToken(ctx, principal, id, principal.userId ?? undefined);
+    setFlash(res, 'success', 'The token is revoked and no longer works.');
+    res.redirect(303, '/account/tokens');
   });
 }

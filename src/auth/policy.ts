@@ -1,22 +1,33 @@
 import { AppError } from '../http/errors.ts';
+import type { Principal } from './principal.ts';
 import type { Role } from './roles.ts';
 
 /**
- * Every permission question in Attest is answered here, from the role table of DESIGN.md.
- * Routes name an action; services call `authorize` before changing anything.
+ * Every permission question in Attest is answered here.
+ *
+ * - `permissions` is the role table of DESIGN.md: which roles may attempt an action at all. Routes
+ *   use it as their coarse first check (src/http/routes.ts), and the route × role test walks it.
+ * - `decide()` adds the rules about a particular resource (evidence marked shareable, not one's own
+ *   submission, a retired control, one's own token). Every service calls `authorize()` with the
+ *   caller's principal before it acts; pages ask `can()` to decide which buttons to show, so a rule
+ *   is written once.
+ * - `evidenceScope()` is the query-scoping helper: repositories filter lists with it, so a list
+ *   never shows what a single read would refuse.
  */
 export const permissions = {
-  /** Signed-in pages every role has: dashboard, own account. */
+  /** Signed-in pages every role has: dashboard, own account, own API tokens. */
   'app.use': ['admin', 'grc', 'auditor', 'customer_compliance', 'viewer'],
   'users.manage': ['admin'],
   'activity.read': ['admin', 'grc'],
   /** Frameworks, controls, coverage. Auditors get these only within an audit's scope (later). */
   'catalog.read': ['admin', 'grc', 'customer_compliance', 'viewer'],
   'controls.edit': ['admin', 'grc'],
-  'evidence.read': ['admin', 'grc'],
+  /** Customer-compliance staff see only evidence marked shareable (decided per item). */
+  'evidence.read': ['admin', 'grc', 'customer_compliance'],
   'evidence.log': ['admin', 'grc'],
   'evidence.review': ['admin', 'grc'],
-  'evidence.files.read': ['admin', 'grc'],
+  'evidence.share': ['admin', 'grc'],
+  'evidence.files.read': ['admin', 'grc', 'customer_compliance'],
   'questionnaires.use': ['admin', 'grc', 'customer_compliance'],
 } as const satisfies Record<string, readonly Role[]>;
 
@@ -24,10 +35,63 @@ export type Action = keyof typeof permissions;
 
 export const actions = Object.keys(permissions) as Action[];
 
-export function can(role: Role, action: Action): boolean {
+/** The things a rule can be about; each carries only what its rules read. */
+export type Resource =
+  | { kind: 'evidence'; submitterId: number | null; shareable: boolean }
+  | { kind: 'control'; retired: boolean }
+  | { kind: 'user'; id: number }
+  | { kind: 'token'; ownerId: number };
+
+export type Decision = { allowed: true } | { allowed: false; code: 'forbidden' | 'conflict'; reason: string };
+
+const ALLOW: Decision = { allowed: true };
+const deny = (reason: string, code: 'forbidden' | 'conflict' = 'forbidden'): Decision => ({ allowed: false, code, reason });
+
+/** The coarse check: may this role attempt the action at all? */
+export function roleMay(role: Role, action: Action): boolean {
   return (permissions[action] as readonly Role[]).includes(role);
 }
 
-export function authorize(role: Role, action: Action): void {
-  if (!can(role, action)) throw AppError.forbidden();
+/** Which evidence a principal may see: every item, only items marked shareable, or none. */
+export type EvidenceScope = 'all' | 'shareable' | 'none';
+
+export function evidenceScope(principal: Principal): EvidenceScope {
+  if (!roleMay(principal.role, 'evidence.read')) return 'none';
+  return principal.role === 'customer_compliance' ? 'shareable' : 'all';
+}
+
+export function decide(principal: Principal, action: Action, resource?: Resource): Decision {
+  if (!roleMay(principal.role, action)) return deny('You do not have permission to do this.');
+  if (!resource) return ALLOW;
+  switch (resource.kind) {
+    case 'evidence':
+      if ((action === 'evidence.read' || action === 'evidence.files.read') && evidenceScope(principal) === 'shareable' && !resource.shareable) {
+        return deny('This evidence is not marked shareable with customers.');
+      }
+      // Four eyes: whoever submitted evidence may not accept or reject it, however they signed in.
+      if (action === 'evidence.review' && resource.submitterId !== null && resource.submitterId === principal.userId) {
+        return deny('Evidence must be reviewed by someone other than the person who submitted it.');
+      }
+      return ALLOW;
+    case 'control':
+      if (action === 'controls.edit' && resource.retired) return deny('This control is retired and cannot be edited.', 'conflict');
+      return ALLOW;
+    case 'user':
+      return ALLOW;
+    case 'token':
+      // Tokens act as their owner, so only the owner may issue one; administrators may revoke any.
+      if (principal.userId === resource.ownerId) return ALLOW;
+      return action === 'users.manage' ? ALLOW : deny('Only the owner of a token may do this.');
+  }
+}
+
+export function can(principal: Principal, action: Action, resource?: Resource): boolean {
+  return decide(principal, action, resource).allowed;
+}
+
+/** Throws the decision's error unless the principal may do `action` (on `resource`). */
+export function authorize(principal: Principal, action: Action, resource?: Resource): void {
+  const decision = decide(principal, action, resource);
+  if (decision.allowed) return;
+  throw decision.code === 'conflict' ? AppError.conflict(decision.reason) : AppError.forbidden(decision.reason);
 }

@@ -35,8 +35,10 @@ export async function deleteSession(db: Db, idHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
 }
 
-export async function deleteUserSessions(db: Db, userId: number): Promise<number> {
-  const result = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+export async function deleteUserSessions(db: Db, userId: number, exceptHash?: string): Promise<number> {
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (exceptHash) q = q.where('id_hash', '!=', exceptHash);
+  const result = await q.executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 

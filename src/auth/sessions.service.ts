@@ -3,6 +3,8 @@ import { recordActivity, withActivity } from '../activity/activity.service.ts';
 import type { Actor, AppContext } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import { dummyPasswordHash, verifyPassword } from './password.ts';
+import { authorize } from './policy.ts';
+import type { Principal } from './principal.ts';
 import * as sessions from './sessions.repository.ts';
 import * as users from './users.repository.ts';
 import { toUser, type User } from './users.service.ts';
@@ -61,13 +63,24 @@ export async function signIn(
   return { token, user: toUser({ ...row, last_login_at: now.toISOString() }) };
 }
 
-export async function signOut(ctx: AppContext, actor: Actor, token: string): Promise<void> {
+export async function signOut(ctx: AppContext, principal: Principal, token: string): Promise<void> {
+  authorize(principal, 'app.use');
   await withActivity(
     ctx,
-    actor,
+    principal,
     (trx) => sessions.deleteSession(trx, hashSecret(token)),
-    () => ({ action: 'auth.logout', subjectType: 'user', subjectId: actor.userId }),
+    () => ({ action: 'auth.logout', subjectType: 'user', subjectId: principal.userId }),
   );
+}
+
+/**
+ * Ends a user's sessions, all but `keepToken` when given. Part of a larger change (a password
+ * change, disabling the user), so it writes no record of its own: the caller's record says how many
+ * ended. Run it inside the caller's unit of work.
+ */
+export async function endSessions(ctx: AppContext, principal: Principal, userId: number, keepToken?: string): Promise<number> {
+  authorize(principal, principal.userId === userId ? 'app.use' : 'users.manage', { kind: 'user', id: userId });
+  return sessions.deleteUserSessions(ctx.db, userId, keepToken ? hashSecret(keepToken) : undefined);
 }
 
 /** The active user behind a session cookie, or undefined. */

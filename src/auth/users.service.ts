@@ -1,9 +1,13 @@
 import { withActivity } from '../activity/activity.service.ts';
-import type { Actor, AppContext } from '../context.ts';
+import type { AppContext } from '../context.ts';
+import { inTransaction } from '../db/unit-of-work.ts';
 import { AppError } from '../http/errors.ts';
 import { generatePassword, hashPassword, verifyPassword } from './password.ts';
+import { authorize } from './policy.ts';
+import type { Principal } from './principal.ts';
 import { isRole, type Role } from './roles.ts';
-import { deleteUserSessions } from './sessions.repository.ts';
+import { endSessions } from './sessions.service.ts';
+import { revokeAllTokens } from './tokens.service.ts';
 import * as repo from './users.repository.ts';
 
 export interface User {
@@ -33,33 +37,40 @@ export function toUser(row: repo.UserRow): User {
   };
 }
 
-export async function listUsers(ctx: AppContext): Promise<User[]> {
+export async function listUsers(ctx: AppContext, principal: Principal): Promise<User[]> {
+  authorize(principal, 'users.manage');
   return (await repo.listUsers(ctx.db)).map(toUser);
 }
 
-export async function getUser(ctx: AppContext, id: number): Promise<User> {
-  const row = await repo.findUserById(ctx.db, id);
+async function findUser(db: AppContext['db'], id: number): Promise<User> {
+  const row = await repo.findUserById(db, id);
   if (!row) throw AppError.notFound('User');
   return toUser(row);
+}
+
+export async function getUser(ctx: AppContext, principal: Principal, id: number): Promise<User> {
+  authorize(principal, 'users.manage', { kind: 'user', id });
+  return findUser(ctx.db, id);
 }
 
 /** Creates a user with a one-time password that must be changed at first sign-in. */
 export async function createUser(
   ctx: AppContext,
-  actor: Actor,
+  principal: Principal,
   input: { email: string; name: string; role: Role },
 ): Promise<{ user: User; oneTimePassword: string }> {
-  if (await repo.findUserByEmail(ctx.db, input.email)) {
-    throw AppError.conflict(`A user with the email ${input.email} already exists.`, 'email');
-  }
+  authorize(principal, 'users.manage');
   const oneTimePassword = generatePassword();
   const passwordHash = await hashPassword(oneTimePassword);
   const now = ctx.clock().toISOString();
   const row = await withActivity(
     ctx,
-    actor,
-    (trx) =>
-      repo.insertUser(trx, {
+    principal,
+    async (trx) => {
+      if (await repo.findUserByEmail(trx, input.email)) {
+        throw AppError.conflict(`A user with the email ${input.email} already exists.`, 'email');
+      }
+      return repo.insertUser(trx, {
         email: input.email,
         name: input.name,
         role: input.role,
@@ -67,77 +78,114 @@ export async function createUser(
         must_change_password: 1,
         created_at: now,
         updated_at: now,
-      }),
+      });
+    },
     (u) => ({ action: 'user.created', subjectType: 'user', subjectId: u.id, details: { email: u.email, role: u.role } }),
   );
   return { user: toUser(row), oneTimePassword };
 }
 
 /** On a database with no users, creates the first admin; returns its one-time password once. */
-export async function ensureInitialAdmin(ctx: AppContext, actor: Actor): Promise<{ email: string; password: string } | null> {
+export async function ensureInitialAdmin(ctx: AppContext, principal: Principal): Promise<{ email: string; password: string } | null> {
   if ((await repo.countUsers(ctx.db)) > 0) return null;
-  const { user, oneTimePassword } = await createUser(ctx, actor, { email: 'admin@attest.local', name: 'Administrator', role: 'admin' });
+  const { user, oneTimePassword } = await createUser(ctx, principal, { email: 'admin@attest.local', name: 'Administrator', role: 'admin' });
   return { email: user.email, password: oneTimePassword };
 }
 
-export async function changeRole(ctx: AppContext, actor: Actor, userId: number, role: Role): Promise<User> {
-  const user = await getUser(ctx, userId);
-  if (user.role === role) return user;
-  if (user.role === 'admin' && !user.disabled && (await repo.countActiveAdmins(ctx.db)) <= 1) {
-    throw AppError.conflict('This is the last active administrator; make someone else an administrator first.', 'role');
-  }
+/** The last-admin guard runs inside the transaction, after the chain lock, so two demotions cannot race. */
+export async function changeRole(ctx: AppContext, principal: Principal, userId: number, role: Role): Promise<User> {
+  authorize(principal, 'users.manage', { kind: 'user', id: userId });
+  let from: Role = role;
   const row = await withActivity(
     ctx,
-    actor,
-    (trx) => repo.updateUser(trx, userId, { role, updated_at: ctx.clock().toISOString() }),
-    () => ({ action: 'user.role_changed', subjectType: 'user', subjectId: userId, details: { from: user.role, to: role } }),
+    principal,
+    async (trx) => {
+      const user = await findUser(trx, userId);
+      from = user.role;
+      if (user.role === role) return null;
+      if (user.role === 'admin' && !user.disabled && (await repo.countActiveAdmins(trx)) <= 1) {
+        throw AppError.conflict('This is the last active administrator; make someone else an administrator first.', 'role');
+      }
+      return repo.updateUser(trx, userId, { role, updated_at: ctx.clock().toISOString() });
+    },
+    (updated) => (updated ? [{ action: 'user.role_changed', subjectType: 'user', subjectId: userId, details: { from, to: role } }] : []),
   );
-  return toUser(row);
+  return row ? toUser(row) : findUser(ctx.db, userId);
 }
 
-/** Disabling ends every session of the user at once; their API tokens stop working too. */
-export async function setDisabled(ctx: AppContext, actor: Actor, userId: number, disabled: boolean): Promise<User> {
-  const user = await getUser(ctx, userId);
-  if (user.disabled === disabled) return user;
-  if (disabled && actor.userId === userId) throw AppError.conflict('You cannot disable your own account.');
-  if (disabled && user.role === 'admin' && (await repo.countActiveAdmins(ctx.db)) <= 1) {
-    throw AppError.conflict('This is the last active administrator and cannot be disabled.');
-  }
+/**
+ * Disabling ends every session of the user at once and revokes their API tokens (through the
+ * tokens service, in the same transaction: one record each, and all or nothing). Enabling the user
+ * again does not revive the tokens; they issue new ones.
+ */
+export async function setDisabled(ctx: AppContext, principal: Principal, userId: number, disabled: boolean): Promise<User> {
+  authorize(principal, 'users.manage', { kind: 'user', id: userId });
+  if (disabled && principal.userId === userId) throw AppError.conflict('You cannot disable your own account.');
   const now = ctx.clock().toISOString();
   const row = await withActivity(
     ctx,
-    actor,
+    principal,
     async (trx) => {
+      const user = await findUser(trx, userId);
+      if (user.disabled === disabled) return null;
+      if (disabled && user.role === 'admin' && (await repo.countActiveAdmins(trx)) <= 1) {
+        throw AppError.conflict('This is the last active administrator and cannot be disabled.');
+      }
       const updated = await repo.updateUser(trx, userId, { disabled_at: disabled ? now : null, updated_at: now });
-      const endedSessions = disabled ? await deleteUserSessions(trx, userId) : 0;
+      if (!disabled) return { updated, endedSessions: 0 };
+      const unit = inTransaction(ctx, trx);
+      const endedSessions = await endSessions(unit, principal, userId);
+      await revokeAllTokens(unit, principal, userId, 'user disabled');
       return { updated, endedSessions };
     },
-    ({ endedSessions }) => ({
-      action: disabled ? 'user.disabled' : 'user.enabled',
-      subjectType: 'user',
-      subjectId: userId,
-      details: disabled ? { ended_sessions: endedSessions } : {},
-    }),
+    (result) =>
+      result
+        ? [{ action: disabled ? 'user.disabled' : 'user.enabled', subjectType: 'user', subjectId: userId, details: disabled ? { ended_sessions: result.endedSessions } : {} }]
+        : [],
   );
-  return toUser(row.updated);
+  return row ? toUser(row.updated) : findUser(ctx.db, userId);
 }
 
+/**
+ * Changes the principal's own password and signs them out everywhere else: every other session
+ * ends, `keepSession` (the one making the change, if any) stays.
+ */
 export async function changePassword(
   ctx: AppContext,
-  actor: Actor,
-  userId: number,
+  principal: Principal,
   input: { current_password: string; new_password: string },
-): Promise<void> {
+  keepSession?: string,
+): Promise<{ endedSessions: number }> {
+  authorize(principal, 'app.use');
+  const userId = principal.userId;
+  if (userId === null) throw AppError.forbidden('Only a signed-in user can change their password.');
   const row = await repo.findUserById(ctx.db, userId);
   if (!row) throw AppError.notFound('User');
   if (!(await verifyPassword(input.current_password, row.password_hash))) {
     throw AppError.invalid([{ field: 'current_password', message: 'The current password is not right.' }]);
   }
   const hash = await hashPassword(input.new_password);
-  await withActivity(
+  const endedSessions = await withActivity(
     ctx,
-    actor,
-    (trx) => repo.updateUser(trx, userId, { password_hash: hash, must_change_password: 0, updated_at: ctx.clock().toISOString() }),
-    () => ({ action: 'user.password_changed', subjectType: 'user', subjectId: userId }),
+    principal,
+    async (trx) => {
+      await repo.updateUser(trx, userId, { password_hash: hash, must_change_password: 0, updated_at: ctx.clock().toISOString() });
+      return endSessions(inTransaction(ctx, trx), principal, userId, keepSession);
+    },
+    (ended) => ({ action: 'user.password_changed', subjectType: 'user', subjectId: userId, details: { ended_sessions: ended } }),
   );
+  return { endedSessions };
+}
+
+/** Lifts the sign-in lock that failed attempts put on an account; recorded before it takes effect. */
+export async function unlockSignIn(ctx: AppContext, principal: Principal, userId: number, limits: { unlock(email: string): Promise<void> }): Promise<User> {
+  authorize(principal, 'users.manage', { kind: 'user', id: userId });
+  const user = await withActivity(
+    ctx,
+    principal,
+    (trx) => findUser(trx, userId),
+    (u) => ({ action: 'auth.unlocked', subjectType: 'user', subjectId: u.id, details: { email: u.email } }),
+  );
+  await limits.unlock(user.email);
+  return user;
 }

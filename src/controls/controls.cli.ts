@@ -35,9 +35,9 @@ export function registerControlsCommands(program: Command): void {
       const { readLibraryFiles } = await import('./library.files.ts');
       const { loadLibrary } = await import('./library.load.ts');
       const { formatLoadReport } = await import('./library.report.ts');
-      const { cliActor } = await import('../context.ts');
+      const { cliPrincipal } = await import('../auth/principal.ts');
       await withContext(async (ctx) => {
-        const report = await loadLibrary(ctx, cliActor, readLibraryFiles(folder(opts.dir)), { overwrite: opts.overwrite ?? false });
+        const report = await loadLibrary(ctx, cliPrincipal, readLibraryFiles(folder(opts.dir)), { overwrite: opts.overwrite ?? false });
         process.stdout.write(formatLoadReport(report));
       });
     });

@@ -3,15 +3,17 @@ import { can } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
 import { controlTimeline } from '../evidence/freshness.service.ts';
 import { listFrameworks } from '../frameworks/frameworks.service.ts';
-import { actorOf } from '../http/actor.ts';
-import { isAppError } from '../http/errors.ts';
+import { principalOf } from '../http/actor.ts';
 import { setFlash } from '../http/flash.ts';
+import { submitForm } from '../http/forms.ts';
 import { pageView } from '../http/pagination.ts';
 import type { Routes } from '../http/routes.ts';
-import { errorsByField, parseInput } from '../http/validate.ts';
+import { parseInput } from '../http/validate.ts';
+import { today } from '../dates.ts';
 import { frequencies, frequencyLabels, implementationStatuses, relationshipLabels, relationships, statusLabels } from './controls.model.ts';
+import { controlView, mappingView } from './controls.presenter.ts';
 import { controlFilterSchema, controlRefParam, mappingIdParam, mappingSchema, updateControlSchema } from './controls.schema.ts';
-import { controlFacets, getControl, listControls, removeMapping, saveMapping, updateControl } from './controls.service.ts';
+import { controlFacets, controlResource, getControl, listControls, removeMapping, saveMapping, updateControl } from './controls.service.ts';
 
 const PER_PAGE = 50;
 
@@ -21,10 +23,12 @@ const options = <T extends string>(values: readonly T[], labels: Record<T, strin
 export function controlRoutes(routes: Routes, ctx: AppContext): void {
   routes.get('/controls', 'catalog.read', async (req, res) => {
     const query = req.query as Record<string, string | undefined>;
-    const [facets, frameworks] = await Promise.all([controlFacets(ctx), listFrameworks(ctx)]);
+    const principal = principalOf(req);
+    const [facets, frameworks] = await Promise.all([controlFacets(ctx, principal), listFrameworks(ctx, principal)]);
     const filter = parseInput(controlFilterSchema, query);
     const { items, total } = await listControls(
       ctx,
+      principal,
       { ...filter, includeRetired: filter.retired === 'include' },
       { limit: PER_PAGE, offset: (filter.page - 1) * PER_PAGE },
     );
@@ -32,7 +36,7 @@ export function controlRoutes(routes: Routes, ctx: AppContext): void {
     res.render('controls/list', {
       title: 'Controls',
       section: 'controls',
-      items,
+      items: items.map((c) => ({ ...controlView(c), mappingCount: c.mappingCount })),
       values: filter,
       domains: facets.domains.map((d) => ({ value: d.slug, label: d.name, selected: d.slug === filter.domain })),
       owners: facets.owners.map((o) => ({ value: o, label: o, selected: o === filter.owner })),
@@ -46,23 +50,23 @@ export function controlRoutes(routes: Routes, ctx: AppContext): void {
 
   const renderControl = async (req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) => {
     const { ref } = parseInput(controlRefParam, req.params);
-    const [{ control, mappings }, frameworks] = await Promise.all([getControl(ctx, ref), listFrameworks(ctx)]);
+    const principal = principalOf(req);
+    const [{ control, mappings }, frameworks] = await Promise.all([getControl(ctx, principal, ref), listFrameworks(ctx, principal)]);
     const groups = frameworks
-      .map((f) => ({ slug: f.slug, name: f.name, mappings: mappings.filter((m) => m.framework === f.slug) }))
+      .map((f) => ({ slug: f.slug, name: f.name, mappings: mappings.filter((m) => m.framework === f.slug).map(mappingView) }))
       .filter((g) => g.mappings.length > 0);
     const form = (extra.form as Record<string, string> | undefined) ?? {
       owner: control.owner, frequency: control.frequency, status: control.status, applicable: control.applicable ? 'yes' : 'no', applicability_note: control.applicabilityNote ?? '',
     };
-    const seesEvidence = req.user ? can(req.user.role, 'evidence.read') : false;
-    const timeline = seesEvidence ? await controlTimeline(ctx, control.id) : undefined;
+    const timeline = can(principal, 'evidence.read') ? await controlTimeline(ctx, principal, control.id) : undefined;
     const mappingForm = (extra.mappingForm as Record<string, string> | undefined) ?? {};
     res.status(status).render('controls/show', {
       title: `${control.ref} ${control.title}`,
       section: 'controls',
-      control,
+      control: controlView(control),
       groups,
       mappingCount: mappings.length,
-      canEdit: req.user ? can(req.user.role, 'controls.edit') && !control.retiredAt : false,
+      canEdit: can(principal, 'controls.edit', controlResource(control)),
       form,
       frequencies: options(frequencies, frequencyLabels, form.frequency),
       statuses: options(implementationStatuses, statusLabels, form.status),
@@ -70,8 +74,8 @@ export function controlRoutes(routes: Routes, ctx: AppContext): void {
       relationshipOptions: relationships.map((r) => ({ value: r, label: relationshipLabels[r], selected: r === (mappingForm.relationship ?? 'subset') })),
       mappingForm,
       timeline,
-      today: ctx.clock().toISOString().slice(0, 10),
-      canLogEvidence: req.user ? can(req.user.role, 'evidence.log') && !control.retiredAt : false,
+      today: today(ctx.clock),
+      canLogEvidence: can(principal, 'evidence.log') && !control.retiredAt,
       ...extra,
     });
   };
@@ -80,34 +84,33 @@ export function controlRoutes(routes: Routes, ctx: AppContext): void {
 
   routes.post('/controls/:ref', 'controls.edit', async (req, res) => {
     const { ref } = parseInput(controlRefParam, req.params);
-    try {
-      const input = parseInput(updateControlSchema, req.body);
-      await updateControl(ctx, actorOf(req), ref, input);
-      setFlash(res, 'success', `${ref} saved.`);
-      res.redirect(303, `/controls/${ref}`);
-    } catch (err) {
-      if (!isAppError(err) || !['validation_failed', 'conflict'].includes(err.code)) throw err;
-      await renderControl(req, res, 422, { form: req.body, errors: errorsByField(err.fields), formError: err.fields.length ? undefined : err.message });
-    }
+    await submitForm(
+      async () => {
+        await updateControl(ctx, principalOf(req), ref, parseInput(updateControlSchema, req.body));
+        setFlash(res, 'success', `${ref} saved.`);
+        res.redirect(303, `/controls/${ref}`);
+      },
+      (failure) => renderControl(req, res, failure.status, { form: req.body, errors: failure.errors, formError: failure.message }),
+    );
   });
 
   routes.post('/controls/:ref/mappings', 'controls.edit', async (req, res) => {
     const { ref } = parseInput(controlRefParam, req.params);
-    try {
-      const input = parseInput(mappingSchema, req.body);
-      await saveMapping(ctx, actorOf(req), ref, input);
-      setFlash(res, 'success', `${ref} now maps to ${input.framework} ${input.requirement} (${input.relationship}).`);
-      res.redirect(303, `/controls/${ref}#mappings`);
-    } catch (err) {
-      if (!isAppError(err) || !['validation_failed', 'conflict'].includes(err.code)) throw err;
-      await renderControl(req, res, 422, { mappingForm: req.body, mappingErrors: errorsByField(err.fields), mappingError: err.fields.length ? undefined : err.message });
-    }
+    await submitForm(
+      async () => {
+        const input = parseInput(mappingSchema, req.body);
+        await saveMapping(ctx, principalOf(req), ref, input);
+        setFlash(res, 'success', `${ref} now maps to ${input.framework} ${input.requirement} (${input.relationship}).`);
+        res.redirect(303, `/controls/${ref}#mappings`);
+      },
+      (failure) => renderControl(req, res, failure.status, { mappingForm: req.body, mappingErrors: failure.errors, mappingError: failure.message }),
+    );
   });
 
   routes.post('/controls/:ref/mappings/:mappingId/delete', 'controls.edit', async (req, res) => {
     const { ref } = parseInput(controlRefParam, req.params);
     const { mappingId } = parseInput(mappingIdParam, req.params);
-    await removeMapping(ctx, actorOf(req), ref, mappingId);
+    await removeMapping(ctx, principalOf(req), ref, mappingId);
     setFlash(res, 'success', 'Mapping removed.');
     res.redirect(303, `/controls/${ref}#mappings`);
   });

@@ -1,16 +1,11 @@
 import { withActivity } from '../activity/activity.service.ts';
-import type { Actor, AppContext } from '../context.ts';
+import { authorize, type Resource } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import * as repo from './controls.repository.ts';
 import type { ControlRow } from './library.repository.ts';
-import {
-  frequencyLabels,
-  satisfiesFully,
-  statusLabels,
-  type Frequency,
-  type ImplementationStatus,
-  type Relationship,
-} from './controls.model.ts';
+import { satisfiesFully, type Frequency, type ImplementationStatus, type Relationship } from './controls.model.ts';
 
 export interface Control {
   id: number;
@@ -20,10 +15,8 @@ export interface Control {
   title: string;
   description: string;
   frequency: Frequency;
-  frequencyLabel: string;
   owner: string;
   status: ImplementationStatus;
-  statusLabel: string;
   applicable: boolean;
   applicabilityNote: string | null;
   evidenceHint: string[];
@@ -55,10 +48,8 @@ function toControl(row: ControlRow & { domain_name: string }): Control {
     title: row.title,
     description: row.description,
     frequency,
-    frequencyLabel: frequencyLabels[frequency] ?? row.frequency,
     owner: row.owner,
     status,
-    statusLabel: statusLabels[status] ?? row.status,
     applicable: row.applicable === 1,
     applicabilityNote: row.applicability_note,
     evidenceHint: JSON.parse(row.evidence_hint) as string[],
@@ -68,12 +59,17 @@ function toControl(row: ControlRow & { domain_name: string }): Control {
   };
 }
 
-export async function listControls(ctx: AppContext, filter: repo.ControlFilter, page: { limit: number; offset: number }) {
+/** What the policy needs to know about a control. */
+export const controlResource = (control: Pick<Control, 'retiredAt'>): Resource => ({ kind: 'control', retired: control.retiredAt !== null });
+
+export async function listControls(ctx: AppContext, principal: Principal, filter: repo.ControlFilter, page: { limit: number; offset: number }) {
+  authorize(principal, 'catalog.read');
   const { rows, total } = await repo.listControls(ctx.db, filter, page);
   return { items: rows.map((r) => ({ ...toControl(r), mappingCount: r.mapping_count })), total };
 }
 
-export async function getControl(ctx: AppContext, ref: string): Promise<{ control: Control; mappings: ControlMapping[] }> {
+export async function getControl(ctx: AppContext, principal: Principal, ref: string): Promise<{ control: Control; mappings: ControlMapping[] }> {
+  authorize(principal, 'catalog.read');
   const row = await repo.findControlByRef(ctx.db, ref);
   if (!row) throw AppError.notFound(`Control ${ref}`);
   const mappings = (await repo.mappingsOfControl(ctx.db, row.id)).map((m) => {
@@ -93,29 +89,39 @@ export async function getControl(ctx: AppContext, ref: string): Promise<{ contro
   return { control: toControl(row), mappings };
 }
 
-export const controlFacets = async (ctx: AppContext) => ({
-  domains: await repo.domains(ctx.db),
-  owners: await repo.owners(ctx.db),
-});
+export async function controlFacets(ctx: AppContext, principal: Principal) {
+  authorize(principal, 'catalog.read');
+  return { domains: await repo.domains(ctx.db), owners: await repo.owners(ctx.db) };
+}
+
+/** The control as it stands inside the unit of work, checked against the policy for editing. */
+async function editableControl(trx: AppContext['db'], principal: Principal, ref: string): Promise<ControlRow & { domain_name: string }> {
+  const row = await repo.findControlByRef(trx, ref);
+  if (!row) throw AppError.notFound(`Control ${ref}`);
+  authorize(principal, 'controls.edit', { kind: 'control', retired: row.retired_at !== null });
+  return row;
+}
 
 /** Changes a control's metadata; the change and its before/after go to the activity trail. */
 export async function updateControl(
   ctx: AppContext,
-  actor: Actor,
+  principal: Principal,
   ref: string,
   input: { owner: string; frequency: Frequency; status: ImplementationStatus; applicable: boolean; applicability_note?: string | undefined },
 ): Promise<Control> {
-  const { control } = await getControl(ctx, ref);
-  if (control.retiredAt) throw AppError.conflict('This control is retired and cannot be edited.');
-  const before = { owner: control.owner, frequency: control.frequency, status: control.status, applicable: control.applicable, applicability_note: control.applicabilityNote };
+  authorize(principal, 'controls.edit');
   const after = { owner: input.owner, frequency: input.frequency, status: input.status, applicable: input.applicable, applicability_note: input.applicable ? null : input.applicability_note ?? null };
-  const changed = (Object.keys(after) as (keyof typeof after)[]).filter((k) => before[k] !== after[k]);
-  if (changed.length === 0) return control;
+  let changed: (keyof typeof after)[] = [];
+  let before: typeof after = after;
   await withActivity(
     ctx,
-    actor,
-    (trx) =>
-      repo.updateControlColumns(trx, control.id, {
+    principal,
+    async (trx) => {
+      const control = toControl(await editableControl(trx, principal, ref));
+      before = { owner: control.owner, frequency: control.frequency, status: control.status, applicable: control.applicable, applicability_note: control.applicabilityNote };
+      changed = (Object.keys(after) as (keyof typeof after)[]).filter((k) => before[k] !== after[k]);
+      if (changed.length === 0) return false;
+      await repo.updateControlColumns(trx, control.id, {
         owner: after.owner,
         frequency: after.frequency,
         status: after.status,
@@ -123,64 +129,70 @@ export async function updateControl(
         applicability_note: after.applicability_note,
         app_edited: 1,
         updated_at: ctx.clock().toISOString(),
-      }),
-    () => ({
-      action: 'control.updated',
-      subjectType: 'control',
-      subjectId: ref,
-      details: { source: 'app', changes: Object.fromEntries(changed.map((k) => [k, { from: before[k], to: after[k] }])) },
-    }),
+      });
+      return true;
+    },
+    (updated) =>
+      updated
+        ? [{ action: 'control.updated', subjectType: 'control', subjectId: ref, details: { source: 'app', changes: Object.fromEntries(changed.map((k) => [k, { from: before[k], to: after[k] }])) } }]
+        : [],
   );
-  return (await getControl(ctx, ref)).control;
+  return (await getControl(ctx, principal, ref)).control;
 }
 
 /** Adds a mapping, or changes the relationship/rationale of an existing one. */
 export async function saveMapping(
   ctx: AppContext,
-  actor: Actor,
+  principal: Principal,
   ref: string,
   input: { framework: string; requirement: string; relationship: Relationship; rationale?: string | undefined },
 ): Promise<void> {
-  const { control } = await getControl(ctx, ref);
-  if (control.retiredAt) throw AppError.conflict('This control is retired and cannot be edited.');
-  const req = await repo.findAssessableRequirement(ctx.db, input.framework, input.requirement);
-  if (!req) throw AppError.invalid([{ field: 'requirement', message: `${input.framework} has no requirement ${input.requirement}.` }]);
-  if (req.assessable !== 1) throw AppError.invalid([{ field: 'requirement', message: `${input.requirement} groups other requirements; map to one of them.` }]);
-  const existing = await repo.findMapping(ctx.db, control.id, req.id);
+  authorize(principal, 'controls.edit');
   const rationale = input.rationale ?? null;
-  if (existing && existing.relationship === input.relationship && existing.rationale === rationale) return;
   await withActivity(
     ctx,
-    actor,
+    principal,
     async (trx) => {
+      const control = await editableControl(trx, principal, ref);
+      const req = await repo.findAssessableRequirement(trx, input.framework, input.requirement);
+      if (!req) throw AppError.invalid([{ field: 'requirement', message: `${input.framework} has no requirement ${input.requirement}.` }]);
+      if (req.assessable !== 1) throw AppError.invalid([{ field: 'requirement', message: `${input.requirement} groups other requirements; map to one of them.` }]);
+      // Looked up inside the transaction, so two people adding the same mapping cannot both insert it.
+      const existing = await repo.findMapping(trx, control.id, req.id);
+      if (existing && existing.relationship === input.relationship && existing.rationale === rationale) return null;
       if (existing) await repo.updateMapping(trx, existing.id, { relationship: input.relationship, rationale });
       else await repo.insertMapping(trx, { control_id: control.id, requirement_id: req.id, relationship: input.relationship, rationale });
       await repo.updateControlColumns(trx, control.id, { app_edited: 1, updated_at: ctx.clock().toISOString() });
+      return { previous: existing?.relationship ?? null };
     },
-    () => ({
-      action: existing ? 'mapping.updated' : 'mapping.added',
-      subjectType: 'control',
-      subjectId: ref,
-      details: {
-        framework: input.framework,
-        requirement: input.requirement,
-        relationship: input.relationship,
-        ...(existing ? { previous_relationship: existing.relationship } : {}),
-        ...(rationale ? { rationale } : {}),
-      },
-    }),
+    (saved) =>
+      saved
+        ? [{
+            action: saved.previous ? 'mapping.updated' : 'mapping.added',
+            subjectType: 'control',
+            subjectId: ref,
+            details: {
+              framework: input.framework,
+              requirement: input.requirement,
+              relationship: input.relationship,
+              ...(saved.previous ? { previous_relationship: saved.previous } : {}),
+              ...(rationale ? { rationale } : {}),
+            },
+          }]
+        : [],
   );
 }
 
-export async function removeMapping(ctx: AppContext, actor: Actor, ref: string, mappingId: number): Promise<void> {
-  const { control, mappings } = await getControl(ctx, ref);
+export async function removeMapping(ctx: AppContext, principal: Principal, ref: string, mappingId: number): Promise<void> {
+  authorize(principal, 'controls.edit');
+  const { mappings } = await getControl(ctx, principal, ref);
   const mapping = mappings.find((m) => m.id === mappingId);
   if (!mapping) throw AppError.notFound('Mapping');
-  if (control.retiredAt) throw AppError.conflict('This control is retired and cannot be edited.');
   await withActivity(
     ctx,
-    actor,
+    principal,
     async (trx) => {
+      const control = await editableControl(trx, principal, ref);
       await repo.deleteMapping(trx, mappingId);
       await repo.updateControlColumns(trx, control.id, { app_edited: 1, updated_at: ctx.clock().toISOString() });
     },

@@ -1,6 +1,9 @@
 import type { Transaction } from 'kysely';
 import { recordActivity } from '../activity/activity.service.ts';
-import type { Actor, AppContext } from '../context.ts';
+import { authorize } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import { unitOfWork } from '../db/unit-of-work.ts';
 import type { DB } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { checkLibrary, formatProblem } from './library.check.ts';
@@ -80,28 +83,29 @@ function changedFields(a: ControlState, b: ControlState): string[] {
  * are reported, and replaced only with `overwrite`); ones gone from the files are retired, never
  * deleted, so their history and evidence stay.
  */
-export async function loadLibrary(ctx: AppContext, actor: Actor, files: LibraryFiles, options: { overwrite: boolean }): Promise<LoadReport> {
+export async function loadLibrary(ctx: AppContext, principal: Principal, files: LibraryFiles, options: { overwrite: boolean }): Promise<LoadReport> {
+  authorize(principal, 'controls.edit');
   const problems = checkLibrary(files);
   if (problems.length) {
     throw new AppError('validation_failed', `The control files have ${problems.length} problem(s); run \`attest controls check\`:\n${problems.slice(0, 20).map(formatProblem).join('\n')}`);
   }
-  return ctx.db.transaction().execute(async (trx) => {
+  return unitOfWork(ctx, async (trx) => {
     const now = ctx.clock().toISOString();
     const report: LoadReport = {
       frameworks: [],
       exclusions: { added: 0, updated: 0, removed: 0 },
       controls: { added: [], updated: [], overwritten: [], differs: [], retired: [], restored: [], unchanged: 0 },
     };
-    for (const fw of files.frameworks) report.frameworks.push(await loadFramework(ctx, trx, actor, fw, now));
+    for (const fw of files.frameworks) report.frameworks.push(await loadFramework(ctx, trx, principal, fw, now));
     const index = await repo.requirementIndex(trx);
-    report.exclusions = await loadExclusions(ctx, trx, actor, files, index, now);
+    report.exclusions = await loadExclusions(ctx, trx, principal, files, index, now);
     for (const d of files.domains) await repo.upsertDomain(trx, d.slug, d.name);
-    await loadControls(ctx, trx, actor, files, index, now, options.overwrite, report.controls);
+    await loadControls(ctx, trx, principal, files, index, now, options.overwrite, report.controls);
     return report;
   });
 }
 
-async function loadFramework(ctx: AppContext, trx: Transaction<DB>, actor: Actor, fw: FrameworkDef, now: string) {
+async function loadFramework(ctx: AppContext, trx: Transaction<DB>, principal: Principal, fw: FrameworkDef, now: string) {
   const { id, created, changed } = await repo.upsertFramework(trx, {
     slug: fw.slug, name: fw.name, edition: fw.edition, publisher: fw.publisher, source: fw.source, loaded_at: now,
   });
@@ -123,7 +127,7 @@ async function loadFramework(ctx: AppContext, trx: Transaction<DB>, actor: Actor
   const removed = [...remaining.values()];
   await repo.deleteRequirements(trx, removed.map((r) => r.id));
   if (created || changed || toInsert.length || updated.length || removed.length) {
-    await recordActivity(ctx, trx, actor, {
+    await recordActivity(ctx, trx, principal, {
       action: created ? 'framework.created' : 'framework.updated',
       subjectType: 'framework',
       subjectId: fw.slug,
@@ -141,7 +145,7 @@ async function loadFramework(ctx: AppContext, trx: Transaction<DB>, actor: Actor
 async function loadExclusions(
   ctx: AppContext,
   trx: Transaction<DB>,
-  actor: Actor,
+  principal: Principal,
   files: LibraryFiles,
   index: Map<string, number>,
   now: string,
@@ -164,7 +168,7 @@ async function loadExclusions(
     changes.push(`included ${gone.slug} ${gone.ref}`);
   }
   if (changes.length) {
-    await recordActivity(ctx, trx, actor, { action: 'applicability.loaded', subjectType: 'applicability', details: { ...result, changes: changes.slice(0, 200) } });
+    await recordActivity(ctx, trx, principal, { action: 'applicability.loaded', subjectType: 'applicability', details: { ...result, changes: changes.slice(0, 200) } });
   }
   return result;
 }
@@ -172,7 +176,7 @@ async function loadExclusions(
 async function loadControls(
   ctx: AppContext,
   trx: Transaction<DB>,
-  actor: Actor,
+  principal: Principal,
   files: LibraryFiles,
   index: Map<string, number>,
   now: string,
@@ -211,7 +215,7 @@ async function loadControls(
     if (!row) {
       const id = await repo.insertControl(trx, { ref: c.ref, ...columns(c), app_edited: 0, created_at: now, updated_at: now });
       await repo.replaceMappings(trx, id, mappingRows(c));
-      await recordActivity(ctx, trx, actor, { action: 'control.created', subjectType: 'control', subjectId: c.ref, details: { source: 'files', mappings: c.mappings.length } });
+      await recordActivity(ctx, trx, principal, { action: 'control.created', subjectType: 'control', subjectId: c.ref, details: { source: 'files', mappings: c.mappings.length } });
       report.added.push(c.ref);
       continue;
     }
@@ -235,7 +239,7 @@ async function loadControls(
     if (replace && fields.includes('mappings')) await repo.replaceMappings(trx, row.id, mappingRows(c));
     if (retired) report.restored.push(c.ref);
     if (replace) (editedInApp ? report.overwritten : report.updated).push(c.ref);
-    await recordActivity(ctx, trx, actor, {
+    await recordActivity(ctx, trx, principal, {
       action: retired ? 'control.restored' : 'control.updated',
       subjectType: 'control',
       subjectId: c.ref,
@@ -246,7 +250,7 @@ async function loadControls(
   for (const row of rows.values()) {
     if (row.retired_at !== null) continue;
     await repo.updateControl(trx, row.id, { retired_at: now, updated_at: now });
-    await recordActivity(ctx, trx, actor, { action: 'control.retired', subjectType: 'control', subjectId: row.ref, details: { reason: 'removed from the control files' } });
+    await recordActivity(ctx, trx, principal, { action: 'control.retired', subjectType: 'control', subjectId: row.ref, details: { reason: 'removed from the control files' } });
     report.retired.push(row.ref);
   }
 }

@@ -11,8 +11,9 @@ export function registerCoverageCommand(program: Command): void {
     .action(async (opts: { framework?: string; asOf?: string; format: 'table' | 'json' }) => {
       const { computeCoverage } = await import('./coverage.service.ts');
       const { formatCoverageTable } = await import('./coverage.format.ts');
+      const { cliPrincipal } = await import('../auth/principal.ts');
       await withContext(async (ctx) => {
-        const report = await computeCoverage(ctx, { asOf: opts.asOf, framework: opts.framework, detail: Boolean(opts.framework) });
+        const report = await computeCoverage(ctx, cliPrincipal, { asOf: opts.asOf, framework: opts.framework, detail: Boolean(opts.framework) });
         if (opts.format === 'json') printJson(report);
         else process.stdout.write(formatCoverageTable(report));
       });

@@ -1,4 +1,7 @@
+import { authorize } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
+import { isDay, today } from '../dates.ts';
 import { relationshipRank, satisfiesFully, type Relationship } from '../controls/controls.model.ts';
 import { AppError } from '../http/errors.ts';
 import * as repo from './coverage.repository.ts';
@@ -47,17 +50,7 @@ export interface CoverageReport {
   frameworks: FrameworkCoverage[];
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-export function isDay(value: string): boolean {
-  if (!DAY.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
-
-export function today(ctx: Pick<AppContext, 'clock'>): string {
-  return ctx.clock().toISOString().slice(0, 10);
-}
+export { isDay } from '../dates.ts';
 
 const percent = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 1000) / 10);
 
@@ -80,10 +73,11 @@ interface ControlInfo {
  * Pass `detail` to get each requirement with its reason.
  */
 export async function computeCoverage(
-  ctx: AppContext,
+  ctx: AppContext, principal: Principal,
   options: { asOf?: string | undefined; framework?: string | undefined; detail?: boolean } = {},
 ): Promise<CoverageReport> {
-  const asOf = options.asOf ?? today(ctx);
+  authorize(principal, 'catalog.read');
+  const asOf = options.asOf ?? today(ctx.clock);
   if (!isDay(asOf)) throw AppError.invalid([{ field: 'as_of', message: 'Use a date like 2026-01-31.' }]);
   const frameworks = await repo.frameworkRows(ctx.db, options.framework);
   if (options.framework && frameworks.length === 0) {

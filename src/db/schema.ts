@@ -141,6 +141,8 @@ export interface EvidenceTable {
   reviewed_at: string | null;
   review_comment: string | null;
   import_id: string | null;
+  /** 1 when customer-compliance staff may see and send it; set by GRC staff, recorded. */
+  shareable: Generated<number>;
 }
 
 export interface EvidenceControlsTable {

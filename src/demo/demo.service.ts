@@ -1,12 +1,12 @@
-import type { AppContext, Actor } from '../context.ts';
+import type { AppContext } from '../context.ts';
 import { hashPassword } from '../auth/password.ts';
 import { updateUser } from '../auth/users.repository.ts';
 import { createUser } from '../auth/users.service.ts';
-import { systemActor } from '../context.ts';
+import { systemPrincipal, userPrincipal, type Principal } from '../auth/principal.ts';
 import type { Frequency } from '../controls/controls.model.ts';
 import { readLibraryFiles } from '../controls/library.files.ts';
 import { loadLibrary } from '../controls/library.load.ts';
-import { addDays } from '../evidence/evidence.model.ts';
+import { addDays, today as todayOf } from '../dates.ts';
 import { createEvidence, createVersion, reviewEvidence, type UploadedFile } from '../evidence/evidence.service.ts';
 import { fileStore } from '../evidence/evidence.service.ts';
 import fs from 'node:fs/promises';
@@ -36,16 +36,16 @@ function monthsBack(day: string, months: number): string {
  * activity trail reads as it would have happened.
  */
 export async function buildDemo(ctx: AppContext & { setNow(iso: string): void }, log: (line: string) => void): Promise<void> {
-  const today = ctx.clock().toISOString().slice(0, 10);
+  const today = todayOf(ctx.clock);
   const start = monthsBack(today, 24);
   ctx.setNow(`${start}T08:00:00.000Z`);
   log('loading the control library…');
-  await loadLibrary(ctx, systemActor, readLibraryFiles(), { overwrite: false });
-  const actors: Record<string, Actor> = {};
+  await loadLibrary(ctx, systemPrincipal, readLibraryFiles(), { overwrite: false });
+  const actors: Record<string, Principal> = {};
   for (const u of demoUsers) {
-    const { user } = await createUser(ctx, systemActor, { email: u.email, name: u.name, role: u.role });
+    const { user } = await createUser(ctx, systemPrincipal, { email: u.email, name: u.name, role: u.role });
     await updateUser(ctx.db, user.id, { password_hash: await hashPassword(DEMO_PASSWORD), must_change_password: 0 });
-    actors[u.email] = { userId: user.id, label: u.email, ip: '10.20.0.15', userAgent: 'demo' };
+    actors[u.email] = userPrincipal(user, 'session', { ip: '10.20.0.15', userAgent: 'demo' });
   }
   const grace = actors['grace@demo.attest']!;
   const omar = actors['omar@demo.attest']!;
@@ -93,6 +93,8 @@ export async function buildDemo(ctx: AppContext & { setNow(iso: string): void },
       collected_at: p.day,
       controls: [p.controlRef],
       link_url: files.length ? undefined : `https://evidence.demo.attest/${p.controlRef.toLowerCase()}/${p.day}`,
+      // Policies and reports are what customers ask for; some are cleared to share.
+      shareable: kind === 'document' && p.index % 3 === 0,
     };
     const id = await createEvidence(ctx, submitter, input, files);
     ctx.setNow(`${addDays(p.day, 2)}T14:00:00.000Z`);

@@ -12,7 +12,7 @@ export function registerEvidenceCommands(program: Command): void {
     .action(async (file: string, opts: { submitter?: string }) => {
       const { importEvidenceCsv } = await import('./import.service.ts');
       const { findUserByEmail } = await import('../auth/users.repository.ts');
-      const { cliActor } = await import('../context.ts');
+      const { cliPrincipal } = await import('../auth/principal.ts');
       const { SingleBar, Presets } = await import('cli-progress');
       if (!fs.existsSync(file)) fail(`${file}: no such file`);
       const bar = new SingleBar(
@@ -28,7 +28,7 @@ export function registerEvidenceCommands(program: Command): void {
         }
         process.stderr.write(`checking ${file}…\n`);
         let started = false;
-        const result = await importEvidenceCsv(ctx, cliActor, fs.readFileSync(file), {
+        const result = await importEvidenceCsv(ctx, cliPrincipal, fs.readFileSync(file), {
           submitterId,
           onProgress: (done, total) => {
             if (!started) bar.start(total, 0);

@@ -1,5 +1,6 @@
-import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DB, EvidenceFilesTable, EvidenceTable } from '../db/schema.ts';
+import type { EvidenceScope } from '../auth/policy.ts';
 import { containsText } from '../db/text-match.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -69,12 +70,13 @@ export function filesOfEvidence(db: Db, evidenceIds: number[]) {
   return db.selectFrom('evidence_files').selectAll().where('evidence_id', 'in', evidenceIds).orderBy('id').execute();
 }
 
-export function versionsOf(db: Db, lineageId: number) {
+export function versionsOf(db: Db, lineageId: number, scope: EvidenceScope) {
   return db
     .selectFrom('evidence as e')
     .leftJoin('users as s', 's.id', 'e.submitter_id')
     .select(['e.id', 'e.version', 'e.title', 'e.status', 'e.submitted_at', 'e.collected_at', 'e.valid_until', 'e.superseded_by_id', 's.email as submitter_email'])
     .where('e.lineage_id', '=', lineageId)
+    .where(scopeCondition(scope))
     .orderBy('e.version', 'desc')
     .execute();
 }
@@ -88,6 +90,10 @@ export async function markSuperseded(db: Db, id: number, byId: number, at: strin
     .where('superseded_by_id', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+export async function setShareable(db: Db, id: number, shareable: boolean): Promise<void> {
+  await db.updateTable('evidence').set({ shareable: shareable ? 1 : 0 }).where('id', '=', id).execute();
 }
 
 export async function recordReview(
@@ -116,8 +122,14 @@ export interface EvidenceFilter {
   q?: string | undefined;
 }
 
-export async function listEvidence(db: Db, f: EvidenceFilter, page: { limit: number; offset: number }) {
-  let q = db.selectFrom('evidence as e').leftJoin('users as s', 's.id', 'e.submitter_id');
+/** The policy's evidence scope as a condition on `e` (see evidenceScope in src/auth/policy.ts). */
+function scopeCondition(scope: EvidenceScope) {
+  return (eb: ExpressionBuilder<DB & { e: EvidenceTable }, 'e'>) =>
+    scope === 'all' ? eb.lit(true) : scope === 'shareable' ? eb('e.shareable', '=', 1) : eb.lit(false);
+}
+
+export async function listEvidence(db: Db, f: EvidenceFilter, page: { limit: number; offset: number }, scope: EvidenceScope) {
+  let q = db.selectFrom('evidence as e').leftJoin('users as s', 's.id', 'e.submitter_id').where(scopeCondition(scope));
   if (f.status === 'superseded') q = q.where('e.superseded_by_id', 'is not', null);
   else {
     q = q.where('e.superseded_by_id', 'is', null);
@@ -190,7 +202,7 @@ export function timelineOfControl(db: Db, controlId: number) {
   return db
     .selectFrom('evidence as e')
     .innerJoin('evidence_controls as ec', 'ec.evidence_id', 'e.id')
-    .select(['e.id', 'e.title', 'e.kind', 'e.status', 'e.collected_at', 'e.valid_until', 'e.version', 'e.superseded_by_id'])
+    .select(['e.id', 'e.title', 'e.kind', 'e.status', 'e.collected_at', 'e.valid_until', 'e.version', 'e.superseded_by_id', 'e.shareable'])
     .where('ec.control_id', '=', controlId)
     .orderBy('e.collected_at', 'desc')
     .orderBy('e.id', 'desc')

@@ -17,6 +17,29 @@ export function isRealDay(v: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 }
 
+// No evidence proves a control for longer; a far date (9999-12-31) would make it effective for ever.
+const MAX_VALIDITY_YEARS = 10;
+
+/** True when day `to` is at most `years` after day `from` (both YYYY-MM-DD, compared as YYYYMMDD numbers). */
+function withinYears(from: string, to: string, years: number): boolean {
+  const asNumber = (d: string) => Number(d.replaceAll('-', ''));
+  return asNumber(to) <= asNumber(from) + years * 10_000;
+}
+
+/**
+ * A yes/no choice: JSON true/false, or a form checkbox sent after a hidden "no" (so an unticked box
+ * still says no: the last value wins). Absent means "not said".
+ */
+export const flag = z.preprocess(
+  (v) => (Array.isArray(v) ? v.at(-1) : v),
+  z
+    .union([z.boolean(), z.enum(['yes', 'no', 'true', 'false', 'on'], { error: 'Answer yes or no.' })])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === true || v === 'yes' || v === 'true' || v === 'on')),
+);
+
+export const shareableSchema = z.object({ shareable: flag.refine((v) => v !== undefined, 'Answer yes or no.') });
+
 /** Control refs from a form (one or many fields, or "IAM-01, IAM-02") or a JSON array. */
 const controlRefs = z.preprocess(
   (v) => (Array.isArray(v) ? v : typeof v === 'string' ? v.split(/[\s,;]+/) : v),
@@ -44,8 +67,13 @@ export const evidenceInputSchema = z
     collected_at: day('collection'),
     valid_until: z.preprocess(blank, day('valid-until').optional()),
     controls: controlRefs,
+    shareable: flag,
   })
   .refine((v) => !v.valid_until || v.valid_until >= v.collected_at, { path: ['valid_until'], message: 'Valid until must be on or after the collection date.' })
+  .refine((v) => !v.valid_until || withinYears(v.collected_at, v.valid_until, MAX_VALIDITY_YEARS), {
+    path: ['valid_until'],
+    message: `Valid until can be at most ${MAX_VALIDITY_YEARS} years after the collection date.`,
+  })
   .refine((v) => v.kind !== 'link' || Boolean(v.link_url), { path: ['link_url'], message: 'Evidence of kind link needs a link.' });
 
 export type EvidenceInput = z.infer<typeof evidenceInputSchema>;

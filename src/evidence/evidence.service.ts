@@ -1,9 +1,12 @@
 import path from 'node:path';
-import { recordActivity, withActivity } from '../activity/activity.service.ts';
-import type { Actor, AppContext } from '../context.ts';
+import { withActivity } from '../activity/activity.service.ts';
+import { authorize, evidenceScope, type Resource } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
 import type { Frequency } from '../controls/controls.model.ts';
+import { today } from '../dates.ts';
 import { AppError, type FieldError } from '../http/errors.ts';
-import { defaultValidUntil, evidenceKindLabels, type EvidenceKind, type EvidenceStatus } from './evidence.model.ts';
+import { defaultValidUntil, type EvidenceKind, type EvidenceStatus } from './evidence.model.ts';
 import * as repo from './evidence.repository.ts';
 import type { EvidenceInput } from './evidence.schema.ts';
 import { FileIntegrityError, FileStore, sanitizeFilename } from './file-store.ts';
@@ -29,7 +32,6 @@ export interface Evidence {
   version: number;
   title: string;
   kind: EvidenceKind;
-  kindLabel: string;
   description: string;
   linkUrl: string | null;
   collectedAt: string;
@@ -43,8 +45,37 @@ export interface Evidence {
   reviewer: { id: number | null; email: string | null; name: string | null } | null;
   reviewedAt: string | null;
   reviewComment: string | null;
+  /** Customer-compliance staff may see and send it. */
+  shareable: boolean;
   controls: { ref: string; title: string }[];
   files: EvidenceFile[];
+}
+
+export interface EvidenceVersion {
+  id: number;
+  version: number;
+  title: string;
+  status: EvidenceStatus;
+  submittedAt: string;
+  submitterEmail: string | null;
+  collectedAt: string;
+  validUntil: string;
+  superseded: boolean;
+}
+
+/** What the policy needs to know about an evidence item. */
+export const evidenceResource = (e: { submitter_id: number | null; shareable: number }): Resource => ({
+  kind: 'evidence',
+  submitterId: e.submitter_id,
+  shareable: e.shareable === 1,
+});
+
+/** The item, if it exists and the principal may do `action` on it; a 404 otherwise, a 403 when refused. */
+async function permittedRow(db: AppContext['db'], principal: Principal, action: 'evidence.read' | 'evidence.files.read' | 'evidence.review' | 'evidence.share' | 'evidence.log', id: number) {
+  const row = await repo.findEvidenceRow(db, id);
+  if (!row) throw AppError.notFound('Evidence');
+  authorize(principal, action, evidenceResource(row));
+  return row;
 }
 
 export function fileStore(ctx: AppContext): FileStore {
@@ -61,7 +92,7 @@ async function checkInput(ctx: AppContext, input: EvidenceInput, fileCount: numb
   const active = found.filter((c) => c.retired_at === null);
   const missing = input.controls.filter((r) => !active.some((c) => c.ref === r));
   if (missing.length) problems.push({ field: 'controls', message: `Unknown or retired control${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.` });
-  if (input.collected_at > ctx.clock().toISOString().slice(0, 10)) problems.push({ field: 'collected_at', message: 'The collection date cannot be in the future.' });
+  if (input.collected_at > today(ctx.clock)) problems.push({ field: 'collected_at', message: 'The collection date cannot be in the future.' });
   if (fileCount === 0 && !input.link_url) problems.push({ field: 'files', message: 'Attach at least one file or give a link.' });
   if (problems.length) throw AppError.invalid(problems);
   return active;
@@ -84,18 +115,22 @@ async function storeFiles(ctx: AppContext, files: UploadedFile[], now: string) {
  */
 export async function createEvidence(
   ctx: AppContext,
-  actor: Actor,
+  principal: Principal,
   input: EvidenceInput,
   files: UploadedFile[],
   previous?: repo.EvidenceRow,
 ): Promise<number> {
+  authorize(principal, 'evidence.log');
+  // Only those who may share evidence choose to; a new version keeps its predecessor's choice otherwise.
+  const shareable = input.shareable !== undefined ? input.shareable : previous ? previous.shareable === 1 : false;
+  if (input.shareable && !previous?.shareable) authorize(principal, 'evidence.share');
   const controls = await checkInput(ctx, input, files.length);
   const validUntil = input.valid_until ?? defaultValidUntil(input.collected_at, controls.map((c) => c.frequency as Frequency));
   const now = ctx.clock().toISOString();
   const stored = await storeFiles(ctx, files, now);
   return withActivity(
     ctx,
-    actor,
+    principal,
     async (trx) => {
       const id = await repo.insertEvidence(trx, {
         lineage_id: previous?.lineage_id ?? null,
@@ -108,8 +143,9 @@ export async function createEvidence(
         collected_at: input.collected_at,
         valid_until: validUntil,
         status: 'submitted',
-        submitter_id: actor.userId,
+        submitter_id: principal.userId,
         submitted_at: now,
+        shareable: shareable ? 1 : 0,
       });
       if (!previous) await repo.setLineage(trx, id, id);
       if (previous && !(await repo.markSuperseded(trx, previous.id, id, now))) {
@@ -129,6 +165,7 @@ export async function createEvidence(
         collected_at: input.collected_at,
         valid_until: validUntil,
         files: stored.map((s) => ({ name: s.filename, sha256: s.sha256, size: s.size })),
+        shareable,
         ...(previous ? { supersedes: previous.id, version: previous.version + 1 } : {}),
       },
     }),
@@ -136,34 +173,31 @@ export async function createEvidence(
 }
 
 /** A new version supersedes the current one; the old version stays, marked superseded. */
-export async function createVersion(ctx: AppContext, actor: Actor, evidenceId: number, input: EvidenceInput, files: UploadedFile[]): Promise<number> {
-  const previous = await repo.findEvidenceRow(ctx.db, evidenceId);
-  if (!previous) throw AppError.notFound('Evidence');
+export async function createVersion(ctx: AppContext, principal: Principal, evidenceId: number, input: EvidenceInput, files: UploadedFile[]): Promise<number> {
+  const previous = await permittedRow(ctx.db, principal, 'evidence.log', evidenceId);
   if (previous.superseded_by_id !== null) throw AppError.conflict('This evidence already has a newer version; open the latest one.');
-  return createEvidence(ctx, actor, input, files, previous);
+  return createEvidence(ctx, principal, input, files, previous);
 }
 
 /** Accepts or rejects submitted evidence; the reviewer must not be its submitter. */
 export async function reviewEvidence(
   ctx: AppContext,
-  actor: Actor,
+  principal: Principal,
   evidenceId: number,
   input: { decision: 'accepted' | 'rejected'; comment?: string | undefined },
 ): Promise<void> {
-  const row = await repo.findEvidenceRow(ctx.db, evidenceId);
-  if (!row) throw AppError.notFound('Evidence');
-  if (row.submitter_id !== null && row.submitter_id === actor.userId) {
-    throw AppError.forbidden('Evidence must be reviewed by someone other than the person who submitted it.');
-  }
-  if (row.superseded_by_id !== null) throw AppError.conflict('A newer version of this evidence exists; review that one.');
-  if (row.status !== 'submitted') throw AppError.conflict(`This evidence was already ${row.status}.`);
+  authorize(principal, 'evidence.review');
   await withActivity(
     ctx,
-    actor,
+    principal,
     async (trx) => {
+      // Read and checked inside the transaction: the decision rests on the row as it is now.
+      const row = await permittedRow(trx, principal, 'evidence.review', evidenceId);
+      if (row.superseded_by_id !== null) throw AppError.conflict('A newer version of this evidence exists; review that one.');
+      if (row.status !== 'submitted') throw AppError.conflict(`This evidence was already ${row.status}.`);
       const ok = await repo.recordReview(trx, evidenceId, {
         status: input.decision,
-        reviewer_id: actor.userId,
+        reviewer_id: principal.userId,
         reviewed_at: ctx.clock().toISOString(),
         review_comment: input.comment ?? null,
       });
@@ -186,7 +220,6 @@ function toEvidence(
     version: row.version,
     title: row.title,
     kind,
-    kindLabel: evidenceKindLabels[kind] ?? row.kind,
     description: row.description,
     linkUrl: row.link_url,
     collectedAt: row.collected_at,
@@ -200,24 +233,54 @@ function toEvidence(
     reviewer: row.reviewer_id === null && !row.reviewed_at ? null : { id: row.reviewer_id, email: r.reviewer_email ?? null, name: r.reviewer_name ?? null },
     reviewedAt: row.reviewed_at,
     reviewComment: row.review_comment,
+    shareable: row.shareable === 1,
     controls,
     files: files.map((f) => ({ id: f.id, filename: f.filename, size: f.size, mediaType: f.media_type, sha256: f.sha256 })),
   };
 }
 
-export async function getEvidence(ctx: AppContext, id: number): Promise<Evidence> {
-  const row = await repo.findEvidenceRow(ctx.db, id);
-  if (!row) throw AppError.notFound('Evidence');
+export async function getEvidence(ctx: AppContext, principal: Principal, id: number): Promise<Evidence> {
+  const row = await permittedRow(ctx.db, principal, 'evidence.read', id);
   const [controls, files] = await Promise.all([repo.controlsOfEvidence(ctx.db, [id]), repo.filesOfEvidence(ctx.db, [id])]);
   return toEvidence(row, controls, files);
 }
 
-export async function evidenceVersions(ctx: AppContext, lineageId: number) {
-  return repo.versionsOf(ctx.db, lineageId);
+/** Every version of one item that the principal may see, newest first. */
+export async function evidenceVersions(ctx: AppContext, principal: Principal, lineageId: number): Promise<EvidenceVersion[]> {
+  authorize(principal, 'evidence.read');
+  const rows = await repo.versionsOf(ctx.db, lineageId, evidenceScope(principal));
+  return rows.map((r) => ({
+    id: r.id,
+    version: r.version,
+    title: r.title,
+    status: r.status as EvidenceStatus,
+    submittedAt: r.submitted_at,
+    submitterEmail: r.submitter_email,
+    collectedAt: r.collected_at,
+    validUntil: r.valid_until,
+    superseded: r.superseded_by_id !== null,
+  }));
 }
 
-export async function listEvidence(ctx: AppContext, filter: repo.EvidenceFilter, page: { limit: number; offset: number }) {
-  const { rows, total } = await repo.listEvidence(ctx.db, filter, page);
+/** Marks an item shareable with customers or internal again; recorded, the evidence itself unchanged. */
+export async function setEvidenceShareable(ctx: AppContext, principal: Principal, evidenceId: number, shareable: boolean): Promise<void> {
+  authorize(principal, 'evidence.share');
+  await withActivity(
+    ctx,
+    principal,
+    async (trx) => {
+      const row = await permittedRow(trx, principal, 'evidence.share', evidenceId);
+      if ((row.shareable === 1) === shareable) return false;
+      await repo.setShareable(trx, evidenceId, shareable);
+      return true;
+    },
+    (changed) => (changed ? [{ action: 'evidence.shareability_changed', subjectType: 'evidence', subjectId: evidenceId, details: { shareable } }] : []),
+  );
+}
+
+export async function listEvidence(ctx: AppContext, principal: Principal, filter: repo.EvidenceFilter, page: { limit: number; offset: number }) {
+  authorize(principal, 'evidence.read');
+  const { rows, total } = await repo.listEvidence(ctx.db, filter, page, evidenceScope(principal));
   const ids = rows.map((r) => r.id);
   const [controls, files] = await Promise.all([repo.controlsOfEvidence(ctx.db, ids), repo.filesOfEvidence(ctx.db, ids)]);
   return {
@@ -230,7 +293,8 @@ export async function listEvidence(ctx: AppContext, filter: repo.EvidenceFilter,
  * Reads a file of an evidence item for download, checking its hash. A mismatch or a missing file
  * is refused, logged and recorded in the activity trail; a good download is recorded too.
  */
-export async function downloadFile(ctx: AppContext, actor: Actor, evidenceId: number, fileId: number): Promise<{ file: EvidenceFile; content: Buffer }> {
+export async function downloadFile(ctx: AppContext, principal: Principal, evidenceId: number, fileId: number): Promise<{ file: EvidenceFile; content: Buffer }> {
+  await permittedRow(ctx.db, principal, 'evidence.files.read', evidenceId);
   const row = await repo.findFile(ctx.db, evidenceId, fileId);
   if (!row) throw AppError.notFound('File');
   const file = { id: row.id, filename: row.filename, size: row.size, mediaType: row.media_type, sha256: row.sha256 };
@@ -240,18 +304,19 @@ export async function downloadFile(ctx: AppContext, actor: Actor, evidenceId: nu
   } catch (err) {
     if (!(err instanceof FileIntegrityError)) throw err;
     ctx.logger.error({ evidenceId, fileId, sha256: row.sha256, reason: err.reason }, 'evidence file failed its integrity check');
-    await ctx.db.transaction().execute((trx) =>
-      recordActivity(ctx, trx, actor, {
-        action: 'evidence.file_integrity_failed',
-        subjectType: 'evidence',
-        subjectId: evidenceId,
-        details: { file_id: fileId, sha256: row.sha256, reason: err.reason },
-      }),
-    );
+    await withActivity(ctx, principal, async () => undefined, () => ({
+      action: 'evidence.file_integrity_failed',
+      subjectType: 'evidence',
+      subjectId: evidenceId,
+      details: { file_id: fileId, sha256: row.sha256, reason: err.reason },
+    }));
     throw new AppError('integrity_failed', `The stored file "${row.filename}" ${err.reason === 'missing' ? 'is missing' : 'no longer matches its fingerprint'}, so it was not sent. This has been recorded; contact an administrator.`);
   }
-  await ctx.db.transaction().execute((trx) =>
-    recordActivity(ctx, trx, actor, { action: 'evidence.file_downloaded', subjectType: 'evidence', subjectId: evidenceId, details: { file_id: fileId, sha256: row.sha256, name: row.filename } }),
-  );
+  await withActivity(ctx, principal, async () => undefined, () => ({
+    action: 'evidence.file_downloaded',
+    subjectType: 'evidence',
+    subjectId: evidenceId,
+    details: { file_id: fileId, sha256: row.sha256, name: row.filename, via: principal.via },
+  }));
   return { file, content };
 }

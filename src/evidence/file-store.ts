@@ -90,12 +90,16 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** A safe display name: no path parts, no control characters, at most 200 characters. */
+/**
+ * A safe display name: no path parts, no control characters, no bidirectional controls (which
+ * make "evil\u202Efdp.exe" show as "evilexe.pdf"), at most 200 characters.
+ */
 export function sanitizeFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   const cleaned = base
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f"<>:|?*]/g, '_')
+    .replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/g, '')
+    .replace(/[\u0000-\u001f\u007f-\u009f"<>:|?*]/g, '_')
     .replace(/^\.+/, '')
     .trim()
     .slice(0, 200);

@@ -1,6 +1,7 @@
+import { authorize } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { today } from '../coverage/coverage.service.ts';
-import { addDays } from './evidence.model.ts';
+import { addDays, today } from '../dates.ts';
 import * as repo from './evidence.repository.ts';
 
 export interface ExpiringItem {
@@ -29,8 +30,9 @@ export interface OwnerFreshness {
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /** Evidence expiring within the window, and controls whose evidence has run out, per control owner. */
-export async function freshness(ctx: AppContext, windowDays = ctx.config.expiryWindowDays): Promise<{ today: string; windowDays: number; owners: OwnerFreshness[] }> {
-  const day = today(ctx);
+export async function freshness(ctx: AppContext, principal: Principal, windowDays = ctx.config.expiryWindowDays): Promise<{ today: string; windowDays: number; owners: OwnerFreshness[] }> {
+  authorize(principal, 'evidence.read');
+  const day = today(ctx.clock);
   const [expiring, lastDays] = await Promise.all([repo.expiringBetween(ctx.db, day, addDays(day, windowDays)), repo.lastValidDayByControl(ctx.db)]);
   const owners = new Map<string, OwnerFreshness>();
   const of = (owner: string) => {
@@ -60,8 +62,9 @@ export interface ControlTimeline {
   overdue: boolean;
 }
 
-export async function controlTimeline(ctx: AppContext, controlId: number): Promise<ControlTimeline> {
-  const day = today(ctx);
+export async function controlTimeline(ctx: AppContext, principal: Principal, controlId: number): Promise<ControlTimeline> {
+  authorize(principal, 'evidence.read');
+  const day = today(ctx.clock);
   const rows = await repo.timelineOfControl(ctx.db, controlId);
   const current = rows.filter((r) => r.superseded_by_id === null && r.status === 'accepted');
   const nextDue = current.length ? current.map((r) => r.valid_until).sort().at(-1)! : null;

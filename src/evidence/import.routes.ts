@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import type { AppContext } from '../context.ts';
-import { actorOf } from '../http/actor.ts';
+import { principalOf } from '../http/actor.ts';
 import { isAppError } from '../http/errors.ts';
 import type { Routes } from '../http/routes.ts';
 import { uploadParser } from '../http/upload.ts';
@@ -26,7 +26,7 @@ export function importRoutes(routes: Routes, ctx: AppContext): void {
     const file = files[0];
     if (!file) return res.status(422).render('evidence/import', { ...model, error: 'Choose a CSV file to import.' });
     try {
-      const result = await importEvidenceCsv(ctx, actorOf(req), await fs.readFile(file.path));
+      const result = await importEvidenceCsv(ctx, principalOf(req), await fs.readFile(file.path));
       if (!result.ok) return res.status(422).render('evidence/import', { ...model, result, filename: file.originalName });
       res.status(201).render('evidence/import', { ...model, result, filename: file.originalName });
     } finally {

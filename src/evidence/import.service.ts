@@ -1,7 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { recordActivity } from '../activity/activity.service.ts';
-import type { Actor, AppContext } from '../context.ts';
+import { authorize } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import { today } from '../dates.ts';
+import { unitOfWork } from '../db/unit-of-work.ts';
 import type { Frequency } from '../controls/controls.model.ts';
 import { defaultValidUntil } from './evidence.model.ts';
 import * as repo from './evidence.repository.ts';
@@ -54,11 +58,12 @@ function parseCsv(content: Buffer): { rows: ParsedRow[]; problems: ImportProblem
  * that fails or is killed halfway leaves nothing behind. Imported evidence is submitted and awaits
  * review like any other.
  */
-export async function importEvidenceCsv(ctx: AppContext, actor: Actor, content: Buffer, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importEvidenceCsv(ctx: AppContext, principal: Principal, content: Buffer, options: ImportOptions = {}): Promise<ImportResult> {
+  authorize(principal, 'evidence.log');
   const { rows, problems } = parseCsv(content);
   if (problems.length) return { ok: false, problems, totalProblems: problems.length, rows: rows.length };
   const controls = new Map((await repo.allControlRefs(ctx.db)).filter((c) => c.retired_at === null).map((c) => [c.ref, c]));
-  const day = ctx.clock().toISOString().slice(0, 10);
+  const day = today(ctx.clock);
   const now = ctx.clock().toISOString();
   const importId = randomUUID();
   const valid: { row: Parameters<typeof repo.insertEvidenceBatch>[1][number]; controlIds: number[] }[] = [];
@@ -91,7 +96,7 @@ export async function importEvidenceCsv(ctx: AppContext, actor: Actor, content: 
         collected_at: input.collected_at,
         valid_until: input.valid_until ?? defaultValidUntil(input.collected_at, linked.map((c) => c.frequency as Frequency)),
         status: 'submitted',
-        submitter_id: options.submitterId ?? actor.userId,
+        submitter_id: options.submitterId ?? principal.userId,
         submitted_at: now,
         version: 1,
         import_id: importId,
@@ -101,7 +106,7 @@ export async function importEvidenceCsv(ctx: AppContext, actor: Actor, content: 
   if (total > 0) return { ok: false, problems: found, totalProblems: total, rows: rows.length };
 
   const checksum = createHash('sha256').update(content).digest('hex');
-  return ctx.db.transaction().execute(async (trx) => {
+  return unitOfWork(ctx, async (trx) => {
     const ids: number[] = [];
     const step = 2000;
     for (let i = 0; i < valid.length; i += step) {
@@ -113,7 +118,7 @@ export async function importEvidenceCsv(ctx: AppContext, actor: Actor, content: 
     }
     await repo.setOwnLineage(trx, importId);
     // One record for the whole import: its size, the file's checksum and the ids it created.
-    await recordActivity(ctx, trx, actor, {
+    await recordActivity(ctx, trx, principal, {
       action: 'evidence.imported',
       subjectType: 'evidence_import',
       subjectId: importId,

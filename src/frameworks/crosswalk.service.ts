@@ -1,3 +1,5 @@
+import { authorize } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { relationshipRank, weaker, type Relationship } from '../controls/controls.model.ts';
 import { AppError } from '../http/errors.ts';
@@ -23,7 +25,8 @@ export interface Crosswalk {
  * to requirement B when a control maps to both; each bridging control carries the weaker of its
  * two relationships.
  */
-export async function crosswalk(ctx: AppContext, fromSlug: string, toSlug: string): Promise<Crosswalk> {
+export async function crosswalk(ctx: AppContext, principal: Principal, fromSlug: string, toSlug: string): Promise<Crosswalk> {
+  authorize(principal, 'catalog.read');
   const [from, to] = await Promise.all([findFramework(ctx.db, fromSlug), findFramework(ctx.db, toSlug)]);
   if (!from) throw AppError.invalid([{ field: 'from', message: `Unknown framework ${fromSlug}.` }]);
   if (!to) throw AppError.invalid([{ field: 'to', message: `Unknown framework ${toSlug}.` }]);

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.ts';
 import type { Routes } from '../http/routes.ts';
+import { principalOf } from '../http/actor.ts';
 import { parseInput } from '../http/validate.ts';
 import { crosswalk } from './crosswalk.service.ts';
 import { crosswalkQuery, requirementParams, slugParam } from './frameworks.schema.ts';
@@ -15,23 +16,23 @@ function flatten(nodes: RequirementNode[], out: Omit<RequirementNode, 'children'
 }
 
 export function frameworkApi(routes: Routes, ctx: AppContext): void {
-  routes.get('/api/v1/frameworks', 'catalog.read', async (_req, res) => {
-    res.json({ items: await listFrameworks(ctx) });
+  routes.get('/api/v1/frameworks', 'catalog.read', async (req, res) => {
+    res.json({ items: await listFrameworks(ctx, principalOf(req)) });
   });
 
   routes.get('/api/v1/frameworks/:slug', 'catalog.read', async (req, res) => {
     const { slug } = parseInput(slugParam, req.params);
-    const [framework, tree] = await Promise.all([getFramework(ctx, slug), requirementTree(ctx, slug)]);
+    const [framework, tree] = await Promise.all([getFramework(ctx, principalOf(req), slug), requirementTree(ctx, principalOf(req), slug)]);
     res.json({ ...framework, requirements: flatten(tree) });
   });
 
   routes.get('/api/v1/frameworks/:slug/requirements/:ref', 'catalog.read', async (req, res) => {
     const { slug, ref } = parseInput(requirementParams, req.params);
-    res.json(await getRequirement(ctx, slug, ref));
+    res.json(await getRequirement(ctx, principalOf(req), slug, ref));
   });
 
   routes.get('/api/v1/crosswalk', 'catalog.read', async (req, res) => {
     const input = parseInput(crosswalkQuery.omit({ format: true }), req.query);
-    res.json(await crosswalk(ctx, input.from, input.to));
+    res.json(await crosswalk(ctx, principalOf(req), input.from, input.to));
   });
 }

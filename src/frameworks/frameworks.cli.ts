@@ -10,8 +10,9 @@ export function registerCrosswalkCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
     .action(async (opts: { from: string; to: string; format: 'json' | 'csv' }) => {
       const { crosswalk, crosswalkCsv } = await import('./crosswalk.service.ts');
+      const { cliPrincipal } = await import('../auth/principal.ts');
       await withContext(async (ctx) => {
-        const cw = await crosswalk(ctx, opts.from, opts.to);
+        const cw = await crosswalk(ctx, cliPrincipal, opts.from, opts.to);
         if (opts.format === 'csv') process.stdout.write(crosswalkCsv(cw));
         else printJson(cw);
       });

@@ -1,3 +1,5 @@
+import { authorize } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { relationshipRank, satisfiesFully, type Relationship } from '../controls/controls.model.ts';
 import { AppError } from '../http/errors.ts';
@@ -44,7 +46,8 @@ export interface RequirementNode {
   assessableBelow: number;
 }
 
-export async function listFrameworks(ctx: AppContext): Promise<FrameworkSummary[]> {
+export async function listFrameworks(ctx: AppContext, principal: Principal): Promise<FrameworkSummary[]> {
+  authorize(principal, 'catalog.read');
   const [frameworks, flags, mapped] = await Promise.all([
     repo.listFrameworkRows(ctx.db),
     repo.requirementFlags(ctx.db),
@@ -73,8 +76,9 @@ export async function listFrameworks(ctx: AppContext): Promise<FrameworkSummary[
   });
 }
 
-export async function getFramework(ctx: AppContext, slug: string): Promise<FrameworkSummary> {
-  const found = (await listFrameworks(ctx)).find((f) => f.slug === slug);
+export async function getFramework(ctx: AppContext, principal: Principal, slug: string): Promise<FrameworkSummary> {
+  authorize(principal, 'catalog.read');
+  const found = (await listFrameworks(ctx, principal)).find((f) => f.slug === slug);
   if (!found) throw AppError.notFound(`Framework ${slug}`);
   return found;
 }
@@ -94,7 +98,8 @@ function toMapped(m: Awaited<ReturnType<typeof repo.mappingsForRequirements>>[nu
 const byStrength = (a: MappedControl, b: MappedControl) => relationshipRank[b.relationship] - relationshipRank[a.relationship] || a.controlRef.localeCompare(b.controlRef);
 
 /** The framework's requirements as a tree, each with the controls mapped to it. */
-export async function requirementTree(ctx: AppContext, slug: string): Promise<RequirementNode[]> {
+export async function requirementTree(ctx: AppContext, principal: Principal, slug: string): Promise<RequirementNode[]> {
+  authorize(principal, 'catalog.read');
   const fw = await repo.findFramework(ctx.db, slug);
   if (!fw) throw AppError.notFound(`Framework ${slug}`);
   const rows = await repo.requirementRows(ctx.db, fw.id);
@@ -143,7 +148,8 @@ export interface RequirementDetail {
 }
 
 /** One requirement, the controls that satisfy it, and what else those controls satisfy. */
-export async function getRequirement(ctx: AppContext, slug: string, ref: string): Promise<RequirementDetail> {
+export async function getRequirement(ctx: AppContext, principal: Principal, slug: string, ref: string): Promise<RequirementDetail> {
+  authorize(principal, 'catalog.read');
   const fw = await repo.findFramework(ctx.db, slug);
   if (!fw) throw AppError.notFound(`Framework ${slug}`);
   const req = await repo.findRequirement(ctx.db, fw.id, ref);

@@ -1,3 +1,5 @@
+import { authorize } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { searchControls, searchRequirements } from './search.repository.ts';
 
@@ -10,7 +12,8 @@ export interface SearchResults {
 const LIMIT = 50;
 
 /** Searches requirement refs, names and summaries, and control refs, titles and descriptions. */
-export async function search(ctx: AppContext, q: string): Promise<SearchResults> {
+export async function search(ctx: AppContext, principal: Principal, q: string): Promise<SearchResults> {
+  authorize(principal, 'catalog.read');
   const text = q.trim();
   const [requirements, controls] = await Promise.all([searchRequirements(ctx.db, text, LIMIT), searchControls(ctx.db, text, LIMIT)]);
   return {

@@ -1,13 +1,15 @@
 import type { Request } from 'express';
-import type { Actor } from '../context.ts';
+import { userPrincipal, type Principal } from '../auth/principal.ts';
+import { AppError } from './errors.ts';
 
 export function requestOrigin(req: Request): { ip: string | null; userAgent: string | null } {
   const ua = req.get('user-agent');
   return { ip: req.ip ?? null, userAgent: ua ? ua.slice(0, 400) : null };
 }
 
-/** The actor for activity records: the signed-in user, with the request's IP and user agent. */
-export function actorOf(req: Request): Actor {
+/** The principal of a signed-in request: who, with which role, how they signed in, from where. */
+export function principalOf(req: Request): Principal {
   const user = req.user;
-  return { userId: user?.id ?? null, label: user?.email ?? 'anonymous', ...requestOrigin(req) };
+  if (!user) throw new AppError('unauthenticated', 'Sign in first.');
+  return userPrincipal(user, req.sessionToken ? 'session' : 'token', requestOrigin(req));
 }

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { can, type Action } from '../auth/policy.ts';
+import { roleMay, type Action } from '../auth/policy.ts';
 import { roleLabels } from '../auth/roles.ts';
 
 interface NavItem {
@@ -28,9 +28,9 @@ export function layoutLocals(req: Request, res: Response, next: NextFunction): v
     // Until a one-time password is replaced, nothing else is reachable, so no menu is shown.
     res.locals.currentUser = { name: user.name, email: user.email, role: user.role, roleLabel: roleLabels[user.role] };
     res.locals.nav = user.mustChangePassword ? [] : items
-      .filter((i) => can(user.role, i.action) || (i.key === 'admin' && can(user.role, 'activity.read')))
-      .map((i) => ({ ...i, href: i.key === 'admin' && !can(user.role, 'users.manage') ? '/admin/activity' : i.href }));
-    res.locals.canManageUsers = can(user.role, 'users.manage');
+      .filter((i) => roleMay(user.role, i.action) || (i.key === 'admin' && roleMay(user.role, 'activity.read')))
+      .map((i) => ({ ...i, href: i.key === 'admin' && !roleMay(user.role, 'users.manage') ? '/admin/activity' : i.href }));
+    res.locals.canManageUsers = roleMay(user.role, 'users.manage');
   }
   next();
 }

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { can, type Action } from '../auth/policy.ts';
+import { roleMay, type Action } from '../auth/policy.ts';
 import { AppError } from './errors.ts';
 
 export type Access = Action | 'public';
@@ -19,7 +19,8 @@ const PASSWORD_CHANGE_PATHS = new Set(['/account/password', '/logout']);
  * registry lets a test walk every route with every role.
  */
 export class Routes {
-  readonly router = Router();
+  // Case-sensitive: /API/v1/… must not reach an API route while identify() treats it as a page.
+  readonly router = Router({ caseSensitive: true });
   readonly registry: RouteInfo[] = [];
 
   get(path: string, access: Access, ...handlers: RequestHandler[]): void {
@@ -50,7 +51,7 @@ function guard(access: Access, api: boolean): RequestHandler {
     if (!api && user.mustChangePassword && !PASSWORD_CHANGE_PATHS.has(req.path)) {
       return res.redirect(303, '/account/password');
     }
-    if (!can(user.role, access)) return next(AppError.forbidden());
+    if (!roleMay(user.role, access)) return next(AppError.forbidden());
     next();
   };
 }

@@ -13,6 +13,8 @@ export function uploadParser(options: { tmpDir: () => string; maxBytes: number; 
   return (req: Request, res: Response): Promise<UploadedFile[]> => {
     const parser = multer({
       dest: options.tmpDir(),
+      // Browsers send file names as raw UTF-8; busboy's default (latin1) garbles "Prüfbericht.pdf".
+      defParamCharset: 'utf8',
       limits: { fileSize: options.maxBytes, files: options.maxFiles, fields: 50, fieldSize: 64 * 1024, parts: 80 },
     }).array(options.field, options.maxFiles);
     return new Promise((resolve, reject) => {

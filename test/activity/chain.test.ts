@@ -2,9 +2,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activityHash } from '../../src/activity/activity.hash.ts';
 import { recordActivity, verifyChain, withActivity } from '../../src/activity/activity.service.ts';
-import { systemActor } from '../../src/context.ts';
+import { systemPrincipal } from '../../src/auth/principal.ts';
 import { runCli } from '../helpers/cli.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
+import { dropGuard } from './tamper.ts';
 
 let ctx: TestContext;
 
@@ -17,7 +18,7 @@ describe('the activity hash chain', () => {
   it('links each record to the one before and hashes its contents', async () => {
     for (let i = 0; i < 5; i += 1) {
       await ctx.db.transaction().execute((trx) =>
-        recordActivity(ctx, trx, { ...systemActor, ip: '10.0.0.1', userAgent: 'test' }, { action: 'test.event', subjectType: 'thing', subjectId: i, details: { b: i, a: 'x' } }),
+        recordActivity(ctx, trx, { ...systemPrincipal, ip: '10.0.0.1', userAgent: 'test' }, { action: 'control.updated', subjectType: 'thing', subjectId: i, details: { b: i, a: 'x' } }),
       );
     }
     const rows = await ctx.db.selectFrom('activity').selectAll().orderBy('id').execute();
@@ -33,15 +34,15 @@ describe('the activity hash chain', () => {
   it('keeps no record of a change that rolled back', async () => {
     const before = await ctx.db.selectFrom('activity').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     await expect(
-      withActivity(ctx, systemActor, async () => {
+      withActivity(ctx, systemPrincipal, async () => {
         throw new Error('the change failed');
-      }, () => ({ action: 'never', subjectType: 'thing' })),
+      }, () => ({ action: 'control.created', subjectType: 'thing' })),
     ).rejects.toThrow('the change failed');
     await expect(
-      withActivity(ctx, systemActor, async (trx) => {
-        await recordActivity(ctx, trx, systemActor, { action: 'inner', subjectType: 'thing' });
+      withActivity(ctx, systemPrincipal, async (trx) => {
+        await recordActivity(ctx, trx, systemPrincipal, { action: 'control.updated', subjectType: 'thing' });
         throw new Error('later step failed');
-      }, () => ({ action: 'never', subjectType: 'thing' })),
+      }, () => ({ action: 'control.created', subjectType: 'thing' })),
     ).rejects.toThrow('later step failed');
     const after = await ctx.db.selectFrom('activity').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
@@ -50,7 +51,7 @@ describe('the activity hash chain', () => {
   it('stays one chain under concurrent writers', async () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        withActivity(ctx, systemActor, async () => i, (n) => ({ action: 'concurrent', subjectType: 'thing', subjectId: n })),
+        withActivity(ctx, systemPrincipal, async () => i, (n) => ({ action: 'evidence.submitted', subjectType: 'thing', subjectId: n })),
       ),
     );
     expect((await verifyChain(ctx.db)).ok).toBe(true);
@@ -63,6 +64,7 @@ describe('the activity hash chain', () => {
     expect(intact.stdout).toMatch(/intact: \d+ records verified/);
 
     const victim = await ctx.db.selectFrom('activity').select('id').orderBy('id').offset(2).limit(1).executeTakeFirstOrThrow();
+    await dropGuard(ctx);
     await sql`update activity set details = ${'{"a":"tampered"}'} where id = ${victim.id}`.execute(ctx.db);
     const broken = runCli(['activity', 'verify'], ctx.childEnv);
     expect(broken.status).toBe(1);
@@ -74,9 +76,10 @@ describe('the activity hash chain', () => {
     const fresh = await createTestContext();
     try {
       for (let i = 0; i < 4; i += 1) {
-        await withActivity(fresh, systemActor, async () => i, () => ({ action: 'x', subjectType: 'thing', subjectId: i }));
+        await withActivity(fresh, systemPrincipal, async () => i, () => ({ action: 'control.updated', subjectType: 'thing', subjectId: i }));
       }
       const third = await fresh.db.selectFrom('activity').select('id').orderBy('id').offset(2).limit(1).executeTakeFirstOrThrow();
+      await dropGuard(fresh);
       await fresh.db.deleteFrom('activity').where('id', '=', third.id).execute();
       const result = await verifyChain(fresh.db);
       expect(result).toMatchObject({ ok: false, brokenId: third.id + 1, count: 2 });

@@ -2,10 +2,14 @@ import type { Migration } from 'kysely';
 import * as foundation from './2026_11_21_0001_foundation.ts';
 import * as controlLibrary from './2026_11_21_0002_control_library.ts';
 import * as evidence from './2026_11_21_0003_evidence.ts';
+import * as activityGuard from './2026_11_29_0001_activity_guard.ts';
+import * as evidenceShareable from './2026_11_29_0002_evidence_shareable.ts';
 
 /** Every migration, by name. Names sort by date; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
   '2026_11_21_0001_foundation': foundation,
   '2026_11_21_0002_control_library': controlLibrary,
   '2026_11_21_0003_evidence': evidence,
+  '2026_11_29_0001_activity_guard': activityGuard,
+  '2026_11_29_0002_evidence_shareable': evidenceShareable,
 };

@@ -1,0 +1,283 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueToken } from '../../src/auth/tokens.service.ts';
+import { cliActor, systemActor } from '../../src/context.ts';
+import { readLibraryFiles } from '../../src/controls/library.files.ts';
+import { loadLibrary } from '../../src/controls/library.load.ts';
+import type { RouteInfo } from '../../src/http/routes.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
+import { postEvidenceForm } from '../helpers/evidence.ts';
+import { buildUser } from '../helpers/factories.ts';
+import { Browser, buildApp, signedIn, type TestApp } from '../helpers/http.ts';
+import { writeFixture } from '../helpers/library-fixture.ts';
+
+/**
+ * Walks every registered route as an administrator with junk: malformed queries, junk path
+ * parameters, junk bodies of every shape. Nothing may answer 5xx, and nothing may be written.
+ * Requests run one after another; the server's logged error is attached to every 5xx found.
+ */
+
+let ctx: TestContext;
+let t: TestApp;
+let admin: Browser;
+let adminCsrf: string;
+let token: string;
+let ids: { target: number; evidence: number; file: number };
+/** Signing out or changing the password would end the walk's session: those routes get a browser of their own. */
+let ownBrowser: { browser: Browser; csrf: string };
+/** A signed-out browser for the sign-in form, and the credentials its valid body uses. */
+let anonymous: { browser: Browser; csrf: string };
+let own: { email: string; password: string };
+const logged: { reqId?: string; err?: { message?: string; stack?: string }; msg?: string }[] = [];
+
+beforeAll(async () => {
+  ctx = await createTestContext({ now: '2026-11-21T10:00:00.000Z', env: { LOGIN_MAX_PER_IP: '100000', LOGIN_MAX_PER_ACCOUNT: '100000' } });
+  await loadLibrary(ctx, cliActor, readLibraryFiles(writeFixture()), { overwrite: false });
+  // The app logs unhandled errors; keep them to explain any 5xx.
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logged.push(JSON.parse(String(chunk)) as (typeof logged)[number]);
+      done();
+    },
+  });
+  t = await buildApp({ ...ctx, logger: pino({ level: 'error' }, sink) });
+  const adminUser = await buildUser(ctx, { role: 'admin' });
+  admin = await signedIn(t.app, adminUser);
+  adminCsrf = await admin.csrfToken();
+  token = (await issueToken(ctx, systemActor, adminUser.id, { name: 'fuzz', expires_in_days: null })).secret;
+  const target = await buildUser(ctx, { role: 'viewer' });
+  // Evidence with a file, by someone else, so that the admin could review it.
+  const grc = await signedIn(t.app, await buildUser(ctx, { role: 'grc' }));
+  const logged303 = await postEvidenceForm(grc, '/evidence', { title: 'Fuzz target', kind: 'export', collected_at: '2026-11-01', controls: 'CRY-01' }, [{ name: 'target.txt', content: 'fuzz target' }]);
+  const evidence = Number(/\/evidence\/(\d+)/.exec(logged303.headers.location ?? '')?.[1]);
+  const file = (await ctx.db.selectFrom('evidence_files').select('id').where('evidence_id', '=', evidence).executeTakeFirstOrThrow()).id;
+  ids = { target: target.id, evidence, file };
+  own = await buildUser(ctx, { role: 'admin' });
+  const browser = await signedIn(t.app, own);
+  ownBrowser = { browser, csrf: await browser.csrfToken() };
+  const signedOut = new Browser(t.app);
+  anonymous = { browser: signedOut, csrf: await signedOut.csrfToken() };
+});
+afterAll(() => ctx.cleanup());
+
+// ---- what is sent ---------------------------------------------------------------------------
+
+const LONG = 'x'.repeat(5000);
+const FIELD_LONG = 'y'.repeat(10_000);
+/** Filter names used by the zod query schemas, and a few more. */
+const QUERY_NAMES = ['q', 'page', 'limit', 'status', 'kind', 'control', 'framework', 'as_of', 'from', 'to', 'format', 'detail', 'frequency', 'retired', 'owner', 'domain', 'applicable', 'action', 'actor', 'subject_type', 'subject_id', 'next', 'ref', 'slug', 'role'];
+/** Every value is tried alone under every name; the rest go in one request with every name. */
+const QUERY_EACH = [['1', '2'], LONG, '-1', '2026-02-30'];
+const QUERY_ALL = ['a\u0000', '99999999999999999999', 'abc', 'NaN', '1e309', '9999-99-99', '0000-00-00', '%', ' ', 'true', '[object Object]'];
+const PARAM_JUNK = ['abc', '-1', '0', '1.5', '99999999999999999999', '%00', 'z'.repeat(300), '%E0%A4%A', '%2e%2e', '%20', 'IAM-01%00', '..%2F..'];
+/** Body field names of the zod input schemas; every junk body carries all of them. */
+const BODY_NAMES = ['title', 'kind', 'description', 'link_url', 'collected_at', 'valid_until', 'controls', 'decision', 'comment', 'email', 'password', 'name', 'role', 'expires_in_days', 'owner', 'frequency', 'status', 'applicable', 'applicability_note', 'framework', 'requirement', 'relationship', 'rationale', 'current_password', 'new_password', 'confirm_password', 'next'];
+const WRONG_TYPES: unknown[] = [123, -1.5, ['a', 'b'], [], { a: 'b' }, null, true];
+/** Fields whose valid value is a number: junk for them is a word, a huge number, or a boolean. */
+const NUMERIC_FIELDS = new Set(['expires_in_days']);
+const NUMERIC_JUNK: unknown[] = ['abc', '1e9', 1e9, -1.5, ['1', '2'], [], { a: 1 }, null, true];
+
+/**
+ * A valid body for each write route, so that junk in one field is what gets tested. The writes
+ * they would make are not expected: each is sent with one field broken.
+ */
+function validBody(route: RouteInfo): Record<string, unknown> | undefined {
+  const p = route.path.replace('/api/v1', '');
+  const evidence = { title: 'Fuzz evidence', kind: 'link', link_url: 'https://example.test/e', collected_at: '2026-11-01', controls: route.api ? ['IAM-01'] : 'IAM-01', description: 'd' };
+  if (p === '/evidence' || p === '/evidence/:id/versions') return evidence;
+  if (p === '/evidence/:id/review') return { decision: 'rejected', comment: 'Not enough' };
+  if (p === '/login') return { email: own.email, password: own.password, next: '/controls' };
+  if (p === '/account/password') return { current_password: own.password, new_password: 'a brand new passphrase', confirm_password: 'a brand new passphrase' };
+  if (p === '/admin/users') return { email: 'fuzz-new@example.test', name: 'Fuzz New', role: 'viewer' };
+  if (p === '/admin/users/:id/role') return { role: 'grc' };
+  if (p === '/admin/users/:id/tokens') return { name: 'Fuzz token', expires_in_days: '30' };
+  if (p === '/controls/:ref') return { owner: 'CISO', frequency: 'annual', status: 'implemented', applicable: 'no', applicability_note: 'Because' };
+  if (p === '/controls/:ref/mappings') return { framework: 'alpha', requirement: '1.3', relationship: 'intersect', rationale: 'r' };
+  return undefined;
+}
+
+/** Routes that act without a body are given ids that do not exist, so junk never acts. */
+const bodyless = (route: RouteInfo) => /\/(disable|enable|revoke|delete)$/.test(route.path);
+
+function validParams(route: RouteInfo): Record<string, string> {
+  const missing = '999999';
+  const none = bodyless(route);
+  return {
+    id: none ? missing : route.path.includes('/admin/users/') ? String(ids.target) : String(ids.evidence),
+    fileId: String(ids.file),
+    tokenId: missing,
+    mappingId: missing,
+    ref: route.path.includes('/requirements/') ? '1.1' : 'IAM-01',
+    slug: 'alpha',
+  };
+}
+
+function fill(route: RouteInfo, override: Record<string, string> = {}): string {
+  const values = { ...validParams(route), ...override };
+  return route.path.replace(/:([A-Za-z]+)/g, (_m, name: string) => values[name] ?? '1');
+}
+
+const paramNames = (route: RouteInfo) => [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
+
+function queryString(entries: [string, string | string[]][]): string {
+  const parts: string[] = [];
+  for (const [k, v] of entries) for (const one of Array.isArray(v) ? v : [v]) parts.push(`${k}=${encodeURIComponent(one)}`);
+  return parts.join('&');
+}
+
+type Body =
+  | { kind: 'none' }
+  | { kind: 'json'; value: unknown }
+  | { kind: 'raw'; type: string; text: string }
+  | { kind: 'form'; fields: Record<string, unknown> }
+  | { kind: 'multipart'; fields: Record<string, string>; files?: { name: string; content: string }[] };
+
+interface Probe {
+  method: 'GET' | 'POST';
+  path: string;
+  body: Body;
+  label: string;
+}
+
+function browserFor(route: RouteInfo): { browser: Browser; csrf: string } {
+  if (route.path === '/login') return anonymous;
+  return route.path === '/logout' || route.path === '/account/password' ? ownBrowser : { browser: admin, csrf: adminCsrf };
+}
+
+async function send(route: RouteInfo, probe: Probe, who: { browser: Browser; csrf: string }): Promise<supertest.Response> {
+  let req: supertest.Test;
+  if (route.api) {
+    const base = supertest(t.app);
+    req = (probe.method === 'GET' ? base.get(probe.path) : base.post(probe.path)).set('Authorization', `Bearer ${token}`);
+  } else {
+    const agent = who.browser.agent;
+    req = (probe.method === 'GET' ? agent.get(probe.path) : agent.post(probe.path)).set('X-CSRF-Token', who.csrf);
+  }
+  const body = probe.body;
+  if (body.kind === 'json') return req.set('Content-Type', 'application/json').send(JSON.stringify(body.value));
+  if (body.kind === 'raw') return req.set('Content-Type', body.type).send(body.text);
+  if (body.kind === 'form') return req.type('form').send(formEncode(body.fields));
+  if (body.kind === 'multipart') {
+    for (const [k, v] of Object.entries(body.fields)) req = req.field(k, v);
+    for (const f of body.files ?? []) req = req.attach(route.path.endsWith('/import') ? 'file' : 'files', Buffer.from(f.content), f.name);
+    return req;
+  }
+  return req;
+}
+
+function formEncode(fields: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    for (const one of Array.isArray(v) ? v : [v]) parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(typeof one === 'string' ? one : JSON.stringify(one))}`);
+  }
+  return parts.join('&');
+}
+
+function probesFor(route: RouteInfo): Probe[] {
+  const probes: Probe[] = [];
+  const path = fill(route);
+  const add = (label: string, p: string, body: Body = { kind: 'none' }) => probes.push({ method: route.method, path: p, body, label });
+
+  if (route.method === 'GET') {
+    for (const name of QUERY_NAMES) for (const v of QUERY_EACH) add(`?${name}=${JSON.stringify(v).slice(0, 40)}`, `${path}?${queryString([[name, v]])}`);
+    for (const v of QUERY_ALL) add(`every filter = ${JSON.stringify(v)}`, `${path}?${queryString(QUERY_NAMES.map((n) => [n, v]))}`);
+    add('nested query keys', `${path}?q[a]=1&page[]=2&status[x][y]=3&__proto__=1&constructor[prototype]=1`);
+    add('malformed escapes in the query', `${path}?q=%E0%A4%A&page=%`);
+  }
+
+  // Junk in each path parameter, the others valid.
+  const base = validBody(route);
+  const goodBody: Body = route.method === 'GET' ? { kind: 'none' } : base ? (route.api ? { kind: 'json', value: base } : { kind: 'form', fields: base }) : { kind: 'none' };
+  for (const name of paramNames(route)) for (const junk of PARAM_JUNK) add(`:${name}=${junk.slice(0, 40)}`, fill(route, { [name]: junk }), goodBody);
+
+  if (route.method === 'POST') {
+    const all = (v: unknown) => Object.fromEntries(BODY_NAMES.map((n) => [n, v]));
+    add('empty body', path);
+    add('empty JSON object', path, { kind: 'json', value: {} });
+    add('every field NUL-bearing (form)', path, { kind: 'form', fields: all('a\u0000b') });
+    add('every field NUL-bearing (JSON)', path, { kind: 'json', value: all('a\u0000b') });
+    add('a NUL in a JSON key', path, { kind: 'json', value: { 'title\u0000': 'x', [`a\u0000`]: 1 } });
+    for (const v of WRONG_TYPES) add(`every field ${JSON.stringify(v)} (JSON)`, path, { kind: 'json', value: all(v) });
+    add('repeated form fields', path, { kind: 'form', fields: all(['a', 'b']) });
+    add('bracketed form keys', path, { kind: 'raw', type: 'application/x-www-form-urlencoded', text: 'title[a]=1&controls[]=IAM-01&__proto__[x]=1' });
+    add('body over 100 kB (JSON)', path, { kind: 'json', value: { title: 'z'.repeat(120 * 1024) } });
+    add('body over 100 kB (form)', path, { kind: 'form', fields: { title: 'z'.repeat(120 * 1024) } });
+    add('malformed JSON', path, { kind: 'raw', type: 'application/json', text: '{"a":' });
+    add('JSON null', path, { kind: 'raw', type: 'application/json', text: 'null' });
+    add('JSON string', path, { kind: 'raw', type: 'application/json', text: '"title"' });
+    add('JSON array', path, { kind: 'json', value: [1, 'a', null] });
+    add('deeply nested JSON', path, { kind: 'raw', type: 'application/json', text: `${'['.repeat(20_000)}${']'.repeat(20_000)}` });
+    add('JSON in UTF-16', path, { kind: 'raw', type: 'application/json; charset=utf-16', text: '{"a":1}' });
+    add('text/plain body', path, { kind: 'raw', type: 'text/plain', text: 'title=x' });
+    add('broken multipart', path, { kind: 'raw', type: 'multipart/form-data; boundary=XyZ', text: '--XyZ\r\nContent-Disposition: form-data; name="title"\r\n\r\nabc\r\n--Xy' });
+    add('multipart without boundary', path, { kind: 'raw', type: 'multipart/form-data', text: 'garbage' });
+    add('multipart, junk headers', path, { kind: 'raw', type: 'multipart/form-data; boundary=B', text: '--B\r\nContent-Disposition: form-data; name="files"; filename="\u0000.txt"\r\nContent-Type: te\u0000xt/pl ain\r\n\r\nabc\r\n--B--\r\n' });
+    add('multipart with NUL fields and a NUL file name', path, { kind: 'multipart', fields: all('a\u0000b') as Record<string, string>, files: [{ name: 'a\u0000b.txt', content: 'x' }] });
+    add('multipart CSV with a NUL', path, { kind: 'multipart', fields: {}, files: [{ name: 'import.csv', content: 'title,kind,collected_at,controls,link_url\r\nA\u0000B,link,2026-11-01,IAM-01,https://example.test/x\r\n' }] });
+    add('multipart CSV with a far valid_until', path, { kind: 'multipart', fields: {}, files: [{ name: 'import.csv', content: 'title,kind,collected_at,controls,link_url,valid_until\r\nA,link,2026-11-01,IAM-01,https://example.test/x,9999-12-31\r\n' }] });
+    if (base) {
+      // One field broken at a time, the others valid.
+      for (const field of Object.keys(base)) {
+        const junks: unknown[] = ['a\u0000b', FIELD_LONG, ...(NUMERIC_FIELDS.has(field) ? NUMERIC_JUNK : WRONG_TYPES)];
+        for (const junk of junks) {
+          const value = { ...base, [field]: junk };
+          const label = `${field}=${JSON.stringify(junk).slice(0, 30)}`;
+          add(`${label} (JSON)`, path, { kind: 'json', value });
+          // A form cannot send an empty list (the field is simply absent) or a non-string.
+          const formable = typeof junk === 'string' || (Array.isArray(junk) && junk.length > 0);
+          if (!route.api && formable) add(`${label} (form)`, path, { kind: 'form', fields: value });
+        }
+        const fields = Object.fromEntries(Object.entries({ ...base, [field]: 'a\u0000b' }).map(([k, v]) => [k, String(v)]));
+        add(`${field} NUL (multipart)`, path, { kind: 'multipart', fields, files: [{ name: 'f.txt', content: 'f' }] });
+      }
+    }
+  }
+  return probes;
+}
+
+async function rowCounts(): Promise<Record<string, number>> {
+  const tables = [...new Set((await ctx.db.introspection.getTables()).map((tb) => tb.name))]
+    .filter((name) => !['activity', 'sessions'].includes(name) && !name.startsWith('kysely_'))
+    .sort();
+  const counts: Record<string, number> = {};
+  for (const name of tables) {
+    // Table names come from the database's own catalogue.
+    const row = await ctx.db
+      .selectFrom(name as 'users')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    counts[name] = Number(row.n);
+  }
+  return counts;
+}
+
+describe('fuzzing every route', () => {
+  it('never answers 5xx and writes nothing', async () => {
+    const before = await rowCounts();
+    const errors: string[] = [];
+    const accepted: string[] = [];
+    let sent = 0;
+    for (const route of t.routes) {
+      const who = browserFor(route);
+      for (const probe of probesFor(route)) {
+        const res = await send(route, probe, who);
+        sent += 1;
+        const line = `${probe.method} ${route.path} [${probe.label}] -> ${probe.path.slice(0, 120)}`;
+        if (res.status >= 500) {
+          const reqId = res.headers['x-request-id'];
+          const err = logged.find((l) => l.reqId === reqId)?.err;
+          errors.push(`${line}: ${res.status} ${err?.message ?? res.text.slice(0, 200)}`);
+        } else if (probe.method === 'POST' && res.status < 400 && route.path !== '/logout') {
+          accepted.push(`${line}: ${res.status} ${res.headers.location ?? ''}`);
+        }
+      }
+    }
+    expect(sent).toBeGreaterThan(1000);
+    // Soft, so that one run reports every finding.
+    expect.soft(errors).toEqual([]);
+    expect.soft(accepted).toEqual([]);
+    expect.soft(await rowCounts()).toEqual(before);
+  }, 180_000);
+});
