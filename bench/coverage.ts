@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import { computeCoverage } from '../src/coverage/coverage.service.ts';
+import { systemPrincipal } from '../src/auth/principal.ts';
 import { AS_OF, buildOrg, fmt, stats } from './org.ts';
 
 // Coverage of every framework as of one date, through Attest's code (Kysely, the one coverage
@@ -41,7 +42,7 @@ const { ctx, dbFile } = await buildOrg();
 const raw = new SQLite(dbFile, { readonly: true });
 const floorQuery = raw.prepare(FLOOR_SQL);
 
-const ours = await computeCoverage(ctx, { asOf: AS_OF });
+const ours = await computeCoverage(ctx, systemPrincipal, { asOf: AS_OF });
 const floor = floorQuery.all(AS_OF, AS_OF) as { slug: string; met: number; partial: number; gap: number; not_applicable: number }[];
 for (const f of floor) {
   const o = ours.frameworks.find((x) => x.slug === f.slug)!;
@@ -54,7 +55,7 @@ const timeFloor: number[] = [];
 for (let i = 0; i < RUNS + 5; i += 1) {
   // Interleave the two so both see the same machine state.
   let t = performance.now();
-  await computeCoverage(ctx, { asOf: AS_OF });
+  await computeCoverage(ctx, systemPrincipal, { asOf: AS_OF });
   const a = performance.now() - t;
   t = performance.now();
   floorQuery.all(AS_OF, AS_OF);

@@ -4,7 +4,7 @@ import autocannon from 'autocannon';
 import { hashPassword } from '../src/auth/password.ts';
 import { updateUser, findUserByEmail } from '../src/auth/users.repository.ts';
 import { createUser } from '../src/auth/users.service.ts';
-import { systemActor } from '../src/context.ts';
+import { systemPrincipal as systemActor } from '../src/auth/principal.ts';
 import { buildOrg } from './org.ts';
 
 // The dashboard (coverage of every framework, chart and table) served to 20 concurrent clients

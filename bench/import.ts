@@ -6,11 +6,11 @@ import SQLite from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { openContext } from '../src/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
-import { cliActor, systemActor } from '../src/context.ts';
+import { cliPrincipal as cliActor, systemPrincipal as systemActor } from '../src/auth/principal.ts';
 import { readLibraryFiles } from '../src/controls/library.files.ts';
 import { loadLibrary } from '../src/controls/library.load.ts';
 import { seeded } from '../src/demo/demo.data.ts';
-import { addDays } from '../src/evidence/evidence.model.ts';
+import { addDays } from '../src/dates.ts';
 import { importEvidenceCsv } from '../src/evidence/import.service.ts';
 import { createLogger } from '../src/logger.ts';
 

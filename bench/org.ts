@@ -4,11 +4,12 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { openContext } from '../src/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
-import { systemActor, type AppContext } from '../src/context.ts';
+import type { AppContext } from '../src/context.ts';
+import { systemPrincipal as systemActor } from '../src/auth/principal.ts';
 import { readLibraryFiles } from '../src/controls/library.files.ts';
 import { loadLibrary } from '../src/controls/library.load.ts';
 import { seeded } from '../src/demo/demo.data.ts';
-import { addDays } from '../src/evidence/evidence.model.ts';
+import { addDays } from '../src/dates.ts';
 import { createLogger } from '../src/logger.ts';
 
 export const ACTIVE_CONTROLS = 200;

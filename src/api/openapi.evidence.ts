@@ -43,8 +43,9 @@ export const evidencePaths = {
     },
   },
   '/evidence/freshness': { get: { summary: 'Evidence expiring soon and controls whose evidence expired, per owner', responses: { '200': json('Freshness'), ...standardErrors } } },
-  '/evidence/{id}': { get: { summary: 'One evidence item with its controls and files', parameters: [id], responses: { '200': json('The evidence'), ...standardErrors, '404': { description: 'Not found', ...errorRef } } } },
+  '/evidence/{id}': { get: { summary: 'One evidence item with its controls and files (customer-compliance staff: shareable items only)', parameters: [id], responses: { '200': json('The evidence'), ...standardErrors, '404': { description: 'Not found', ...errorRef } } } },
   '/evidence/{id}/versions': {
+    get: { summary: 'Every version of this item that the caller may see, newest first', parameters: [id], responses: { '200': json('The versions'), ...standardErrors, '404': { description: 'Not found', ...errorRef } } },
     post: { summary: 'Submit a new version that supersedes this (current) one', parameters: [id], requestBody: evidenceBody, responses: { '201': json('The new version'), ...standardErrors, '409': { description: 'Not the current version', ...errorRef } } },
   },
   '/evidence/{id}/review': {
@@ -53,6 +54,14 @@ export const evidencePaths = {
       parameters: [id],
       requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['decision'], properties: { decision: { type: 'string', enum: ['accepted', 'rejected'] }, comment: { type: 'string', description: 'required when rejecting' } } } } } },
       responses: { '200': json('The evidence'), ...standardErrors, '409': { description: 'Already reviewed or superseded', ...errorRef } },
+    },
+  },
+  '/evidence/{id}/shareable': {
+    post: {
+      summary: 'Mark the item shareable with customers (customer-compliance staff may then see and download it), or internal again; recorded',
+      parameters: [id],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['shareable'], properties: { shareable: { type: 'boolean' } } } } } },
+      responses: { '200': json('The evidence'), ...standardErrors, '404': { description: 'Not found', ...errorRef } },
     },
   },
   '/evidence/{id}/files/{fileId}': {

@@ -76,7 +76,7 @@ export const evidenceInputSchema = z
   })
   .refine((v) => v.kind !== 'link' || Boolean(v.link_url), { path: ['link_url'], message: 'Evidence of kind link needs a link.' });
 
-export type EvidenceInput = z.infer<typeof evidenceInputSchema>;
+export type EvidenceInput = Omit<z.infer<typeof evidenceInputSchema>, 'shareable'> & { shareable?: boolean | undefined };
 
 export const reviewSchema = z
   .object({

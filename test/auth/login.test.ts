@@ -2,7 +2,7 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { buildUser, DEFAULT_PASSWORD } from '../helpers/factories.ts';
-import { Browser, buildApp, csrfFrom, type TestApp } from '../helpers/http.ts';
+import { Browser, buildApp, csrfFrom, signedIn, type TestApp } from '../helpers/http.ts';
 
 let ctx: TestContext;
 let t: TestApp;
@@ -190,5 +190,22 @@ describe('first sign-in with a one-time password', () => {
     const oldPassword = await again.post('/login', { email: user.email, password: DEFAULT_PASSWORD });
     expect(oldPassword.status).toBe(401);
     await again.signIn(user.email, 'a brand new password');
+  });
+});
+
+describe('changing a password', () => {
+  it('signs the user out everywhere else, keeping the session that made the change', async () => {
+    const user = await buildUser(ctx, { role: 'admin' });
+    const laptop = await signedIn(t.app, user);
+    const phone = await signedIn(t.app, user);
+    expect((await phone.get('/admin/users')).status).toBe(200);
+    const ok = await laptop.post('/account/password', { current_password: user.password, new_password: 'another brand new password', confirm_password: 'another brand new password' });
+    expect(ok.status).toBe(303);
+    expect((await laptop.get('/admin/users')).status).toBe(200);
+    const stale = await phone.get('/admin/users');
+    expect(stale.status).toBe(303);
+    expect(stale.headers.location).toContain('/login');
+    const event = await ctx.db.selectFrom('activity').selectAll().where('action', '=', 'user.password_changed').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(JSON.parse(event.details)).toEqual({ ended_sessions: 1 });
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/activity/activity.service.ts';
-import { cliActor, systemActor } from '../../src/context.ts';
+import { cliPrincipal, systemPrincipal } from '../../src/auth/principal.ts';
 import { getControl, saveMapping, updateControl } from '../../src/controls/controls.service.ts';
 import { exportLibrary } from '../../src/controls/library.export.ts';
 import { readLibraryFiles } from '../../src/controls/library.files.ts';
@@ -18,7 +18,7 @@ beforeEach(async () => {
 afterEach(() => ctx.cleanup());
 
 const load = (overrides: Record<string, string | null> = {}, overwrite = false) =>
-  loadLibrary(ctx, cliActor, readLibraryFiles(writeFixture(overrides)), { overwrite });
+  loadLibrary(ctx, cliPrincipal, readLibraryFiles(writeFixture(overrides)), { overwrite });
 const activityCount = async () => (await ctx.db.selectFrom('activity').select('id').execute()).length;
 
 describe('controls load', () => {
@@ -27,7 +27,7 @@ describe('controls load', () => {
     expect(report.frameworks.map((f) => [f.slug, f.created, f.added])).toEqual([['alpha', true, 4], ['beta', true, 2]]);
     expect(report.controls.added).toEqual(['IAM-01', 'CRY-01', 'CRY-02']);
     expect(report.exclusions.added).toBe(1);
-    const alpha = (await listFrameworks(ctx)).find((f) => f.slug === 'alpha')!;
+    const alpha = (await listFrameworks(ctx, cliPrincipal)).find((f) => f.slug === 'alpha')!;
     expect(alpha).toMatchObject({ requirements: 4, assessable: 3, excluded: 1, applicable: 2, mapped: 2, fullyMapped: 2 });
     const actions = (await ctx.db.selectFrom('activity').select('action').execute()).map((a) => a.action);
     expect(actions.filter((a) => a === 'control.created')).toHaveLength(3);
@@ -60,22 +60,22 @@ describe('controls load', () => {
     const edited = fixtureFiles['library/access.yaml']!.replace('owner: CISO', 'owner: Head of IT');
     const report = await load({ 'library/access.yaml': edited });
     expect(report.controls.updated).toEqual(['IAM-01']);
-    expect((await getControl(ctx, 'IAM-01')).control.owner).toBe('Head of IT');
+    expect((await getControl(ctx, cliPrincipal, 'IAM-01')).control.owner).toBe('Head of IT');
   });
 
   it('keeps app edits and reports the difference; --overwrite replaces them', async () => {
     await load();
-    await updateControl(ctx, systemActor, 'IAM-01', { owner: 'Security Lead', frequency: 'quarterly', status: 'implemented', applicable: true });
-    await saveMapping(ctx, systemActor, 'IAM-01', { framework: 'beta', requirement: 'B2', relationship: 'intersect' });
+    await updateControl(ctx, systemPrincipal, 'IAM-01', { owner: 'Security Lead', frequency: 'quarterly', status: 'implemented', applicable: true });
+    await saveMapping(ctx, systemPrincipal, 'IAM-01', { framework: 'beta', requirement: 'B2', relationship: 'intersect' });
     const kept = await load();
     expect(kept.controls.differs).toEqual([{ ref: 'IAM-01', fields: ['frequency', 'owner', 'mappings'] }]);
-    const control = await getControl(ctx, 'IAM-01');
+    const control = await getControl(ctx, cliPrincipal, 'IAM-01');
     expect(control.control.owner).toBe('Security Lead');
     expect(control.mappings.map((m) => m.ref).sort()).toEqual(['1.1', 'B1', 'B2']);
 
     const replaced = await load({}, true);
     expect(replaced.controls.overwritten).toEqual(['IAM-01']);
-    const after = await getControl(ctx, 'IAM-01');
+    const after = await getControl(ctx, cliPrincipal, 'IAM-01');
     expect(after.control).toMatchObject({ owner: 'CISO', frequency: 'annual', editedInApp: false });
     expect(after.mappings.map((m) => m.ref).sort()).toEqual(['1.1', 'B1']);
     const event = await ctx.db.selectFrom('activity').selectAll().where('action', '=', 'control.updated').orderBy('id', 'desc').executeTakeFirstOrThrow();
@@ -87,15 +87,15 @@ describe('controls load', () => {
     const withoutCry02 = fixtureFiles['library/crypto.yaml']!.split('  - ref: CRY-02')[0]!;
     const report = await load({ 'library/crypto.yaml': withoutCry02 });
     expect(report.controls.retired).toEqual(['CRY-02']);
-    const retired = await getControl(ctx, 'CRY-02');
+    const retired = await getControl(ctx, cliPrincipal, 'CRY-02');
     expect(retired.control.retiredAt).not.toBeNull();
     expect(retired.mappings).toHaveLength(3);
-    const cw = await crosswalk(ctx, 'alpha', 'beta');
+    const cw = await crosswalk(ctx, cliPrincipal, 'alpha', 'beta');
     expect(cw.pairs.flatMap((p) => p.controls.map((c) => c.ref))).not.toContain('CRY-02');
 
     const back = await load();
     expect(back.controls.restored).toEqual(['CRY-02']);
-    expect((await getControl(ctx, 'CRY-02')).control.retiredAt).toBeNull();
+    expect((await getControl(ctx, cliPrincipal, 'CRY-02')).control.retiredAt).toBeNull();
   });
 
   it('refuses to load files with problems, and changes nothing', async () => {
@@ -107,14 +107,14 @@ describe('controls load', () => {
 
   it('exports the library with app edits, and the export loads back unchanged', async () => {
     await load();
-    await updateControl(ctx, systemActor, 'CRY-01', { owner: 'Crypto Team', frequency: 'continuous', status: 'partially_implemented', applicable: true });
+    await updateControl(ctx, systemPrincipal, 'CRY-01', { owner: 'Crypto Team', frequency: 'continuous', status: 'partially_implemented', applicable: true });
     const dir = writeFixture({ 'library/access.yaml': null, 'library/crypto.yaml': null });
     const written = await exportLibrary(ctx, `${dir}/library`);
     expect(written.map((f) => f.split('/').pop()).sort()).toEqual(['access.yaml', 'cryptography.yaml']);
     const again = readLibraryFiles(dir);
     expect(again.problems).toEqual([]);
     expect(again.controls.find((c) => c.ref === 'CRY-01')).toMatchObject({ owner: 'Crypto Team', status: 'partially_implemented' });
-    const report = await loadLibrary(ctx, cliActor, again, { overwrite: false });
+    const report = await loadLibrary(ctx, cliPrincipal, again, { overwrite: false });
     expect(report.controls.differs).toEqual([]);
     expect(report.controls.unchanged).toBe(3);
   });
@@ -136,7 +136,7 @@ describe('controls load', () => {
 describe('crosswalk', () => {
   it('relates requirements through shared controls, with the weaker relationship per control and the strongest link per pair', async () => {
     await load();
-    const cw = await crosswalk(ctx, 'alpha', 'beta');
+    const cw = await crosswalk(ctx, cliPrincipal, 'alpha', 'beta');
     expect(cw.pairs.map((p) => [p.from.ref, p.to.ref, p.relationship, p.controls.map((c) => `${c.ref}:${c.relationship}`).join(',')])).toEqual([
       ['1.1', 'B1', 'subset', 'IAM-01:subset'],
       ['1.1', 'B2', 'intersect', 'CRY-02:intersect'],
@@ -149,8 +149,8 @@ describe('crosswalk', () => {
 
   it('refuses unknown or identical frameworks', async () => {
     await load();
-    await expect(crosswalk(ctx, 'alpha', 'nope')).rejects.toMatchObject({ code: 'validation_failed', fields: [{ field: 'to', message: 'Unknown framework nope.' }] });
-    await expect(crosswalk(ctx, 'alpha', 'alpha')).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(crosswalk(ctx, cliPrincipal, 'alpha', 'nope')).rejects.toMatchObject({ code: 'validation_failed', fields: [{ field: 'to', message: 'Unknown framework nope.' }] });
+    await expect(crosswalk(ctx, cliPrincipal, 'alpha', 'alpha')).rejects.toMatchObject({ code: 'validation_failed' });
   });
 
   it('`attest crosswalk` prints CSV or JSON on stdout', async () => {

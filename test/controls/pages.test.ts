@@ -1,11 +1,11 @@
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/tokens.service.ts';
-import { cliActor, systemActor } from '../../src/context.ts';
+import { cliPrincipal, systemPrincipal } from '../../src/auth/principal.ts';
 import { readLibraryFiles } from '../../src/controls/library.files.ts';
 import { loadLibrary } from '../../src/controls/library.load.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
-import { buildUser } from '../helpers/factories.ts';
+import { buildUser, tokenFor } from '../helpers/factories.ts';
 import { buildApp, signedIn, type Browser, type TestApp } from '../helpers/http.ts';
 import { writeFixture } from '../helpers/library-fixture.ts';
 
@@ -17,12 +17,12 @@ let token: string;
 
 beforeAll(async () => {
   ctx = await createTestContext();
-  await loadLibrary(ctx, cliActor, readLibraryFiles(writeFixture()), { overwrite: false });
+  await loadLibrary(ctx, cliPrincipal, readLibraryFiles(writeFixture()), { overwrite: false });
   t = await buildApp(ctx);
   const viewerUser = await buildUser(ctx, { role: 'viewer' });
   viewer = await signedIn(t.app, viewerUser);
   grc = await signedIn(t.app, await buildUser(ctx, { role: 'grc', email: 'grc@example.test' }));
-  token = (await issueToken(ctx, systemActor, viewerUser.id, { name: 'api', expires_in_days: null })).secret;
+  token = await tokenFor(ctx, viewerUser, 'api');
 });
 afterAll(() => ctx.cleanup());
 

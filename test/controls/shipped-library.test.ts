@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliActor } from '../../src/context.ts';
+import { cliPrincipal } from '../../src/auth/principal.ts';
 import { checkLibrary, formatProblem } from '../../src/controls/library.check.ts';
 import { readLibraryFiles, type LibraryFiles } from '../../src/controls/library.files.ts';
 import { loadLibrary } from '../../src/controls/library.load.ts';
@@ -70,7 +70,7 @@ describe('a newcomer opens ISO 27001 A.5.15', () => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await createTestContext();
-    await loadLibrary(ctx, cliActor, files, { overwrite: false });
+    await loadLibrary(ctx, cliPrincipal, files, { overwrite: false });
   });
   afterAll(() => ctx.cleanup());
 

@@ -1,3 +1,4 @@
+import { cliPrincipal } from '../../src/auth/principal.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/activity/activity.service.ts';
 import { computeCoverage } from '../../src/coverage/coverage.service.ts';
@@ -26,12 +27,12 @@ describe.skipIf(Boolean(testDatabaseUrl))('npm run demo data', () => {
   });
 
   it('shows met, partial and gap today, controls whose evidence expired, and an intact activity chain', async () => {
-    const now = await computeCoverage(ctx, {});
+    const now = await computeCoverage(ctx, cliPrincipal, {});
     const iso = now.frameworks.find((f) => f.slug === 'iso27001-2022')!;
     expect(iso.counts.met).toBeGreaterThan(50);
     expect(iso.counts.gap).toBeGreaterThan(0);
     expect(now.frameworks.some((f) => f.counts.partial > 0)).toBe(true);
-    const report = await freshness(ctx);
+    const report = await freshness(ctx, cliPrincipal);
     expect(report.owners.some((o) => o.expired.length > 0)).toBe(true);
     expect((await verifyChain(ctx.db)).ok).toBe(true);
   });

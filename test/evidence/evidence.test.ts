@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/activity/activity.service.ts';
-import { cliActor } from '../../src/context.ts';
+import { cliPrincipal } from '../../src/auth/principal.ts';
 import { readLibraryFiles } from '../../src/controls/library.files.ts';
 import { loadLibrary } from '../../src/controls/library.load.ts';
 import { computeCoverage } from '../../src/coverage/coverage.service.ts';
 import { fileStore } from '../../src/evidence/evidence.service.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { postEvidenceForm } from '../helpers/evidence.ts';
-import { buildUser } from '../helpers/factories.ts';
+import { buildUser, tokenFor } from '../helpers/factories.ts';
 import { buildApp, signedIn, type Browser, type TestApp } from '../helpers/http.ts';
 import { writeFixture } from '../helpers/library-fixture.ts';
 
@@ -20,7 +20,7 @@ let bob: Browser;
 
 beforeAll(async () => {
   ctx = await createTestContext({ now: '2026-11-21T10:00:00.000Z', env: { UPLOAD_MAX_MB: '0.01' } });
-  await loadLibrary(ctx, cliActor, readLibraryFiles(writeFixture()), { overwrite: false });
+  await loadLibrary(ctx, cliPrincipal, readLibraryFiles(writeFixture()), { overwrite: false });
   t = await buildApp(ctx);
   alice = await signedIn(t.app, await buildUser(ctx, { role: 'grc', email: 'alice@example.test' }));
   bob = await signedIn(t.app, await buildUser(ctx, { role: 'grc', email: 'bob@example.test' }));
@@ -28,7 +28,7 @@ beforeAll(async () => {
 afterAll(() => ctx.cleanup());
 
 const statusOf = async (framework: string, ref: string, asOf?: string) => {
-  const report = await computeCoverage(ctx, { framework, asOf, detail: true });
+  const report = await computeCoverage(ctx, cliPrincipal, { framework, asOf, detail: true });
   return report.frameworks[0]!.requirements!.find((r) => r.ref === ref)!.status;
 };
 const evidenceCount = async () => (await ctx.db.selectFrom('evidence').select('id').execute()).length;
@@ -64,7 +64,7 @@ describe('logging evidence and watching coverage', () => {
     expect(res.status).toBe(303);
     expect(await statusOf('alpha', '1.2')).toBe('met');
     expect(await statusOf('beta', 'B2')).toBe('met');
-    const reason = (await computeCoverage(ctx, { framework: 'alpha', detail: true })).frameworks[0]!.requirements!.find((r) => r.ref === '1.2')!.reason;
+    const reason = (await computeCoverage(ctx, cliPrincipal, { framework: 'alpha', detail: true })).frameworks[0]!.requirements!.find((r) => r.ref === '1.2')!.reason;
     expect(reason).toBe('Met by CRY-01 (equal).');
     const dashboard = await bob.get('/');
     expect(dashboard.text).toContain('<svg');
@@ -187,11 +187,11 @@ describe('bad evidence input changes nothing', () => {
 describe('evidence API', () => {
   it('creates evidence with files (multipart) and with a link (JSON), lists, reviews and reports coverage', async () => {
     const { issueToken } = await import('../../src/auth/tokens.service.ts');
-    const { systemActor } = await import('../../src/context.ts');
+    const { systemPrincipal } = await import('../../src/auth/principal.ts');
     const carol = await buildUser(ctx, { role: 'grc', email: 'carol@example.test' });
     const dave = await buildUser(ctx, { role: 'grc', email: 'dave@example.test' });
-    const carolToken = (await issueToken(ctx, systemActor, carol.id, { name: 'ci', expires_in_days: null })).secret;
-    const daveToken = (await issueToken(ctx, systemActor, dave.id, { name: 'ci', expires_in_days: null })).secret;
+    const carolToken = await tokenFor(ctx, carol, 'ci');
+    const daveToken = await tokenFor(ctx, dave, 'ci');
     const multipart = await supertest(t.app)
       .post('/api/v1/evidence')
       .set('Authorization', `Bearer ${carolToken}`)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/context.ts';
-import { cliActor } from '../../src/context.ts';
+import type { Principal } from '../../src/auth/principal.ts';
+import { cliPrincipal } from '../../src/auth/principal.ts';
 import { readLibraryFiles } from '../../src/controls/library.files.ts';
 import { loadLibrary } from '../../src/controls/library.load.ts';
 import { computeCoverage } from '../../src/coverage/coverage.service.ts';
@@ -9,13 +9,13 @@ import { freshness } from '../../src/evidence/freshness.service.ts';
 import { defaultValidUntil } from '../../src/evidence/evidence.model.ts';
 import { runCli } from '../helpers/cli.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
-import { buildUser } from '../helpers/factories.ts';
+import { buildUser, principalFor } from '../helpers/factories.ts';
 import { buildApp, signedIn } from '../helpers/http.ts';
 import { writeFixture } from '../helpers/library-fixture.ts';
 
 let ctx: TestContext;
-let submitter: Actor;
-let reviewer: Actor;
+let submitter: Principal;
+let reviewer: Principal;
 
 async function accepted(controls: string[], collected: string, validUntil: string, title = 'Evidence') {
   const id = await createEvidence(ctx, submitter, { title, kind: 'link', collected_at: collected, valid_until: validUntil, controls, link_url: 'https://example.test/e' }, []);
@@ -25,11 +25,11 @@ async function accepted(controls: string[], collected: string, validUntil: strin
 
 beforeAll(async () => {
   ctx = await createTestContext({ now: '2026-11-21T10:00:00.000Z' });
-  await loadLibrary(ctx, cliActor, readLibraryFiles(writeFixture()), { overwrite: false });
+  await loadLibrary(ctx, cliPrincipal, readLibraryFiles(writeFixture()), { overwrite: false });
   const a = await buildUser(ctx, { role: 'grc' });
   const b = await buildUser(ctx, { role: 'grc' });
-  submitter = { userId: a.id, label: a.email, ip: null, userAgent: null };
-  reviewer = { userId: b.id, label: b.email, ip: null, userAgent: null };
+  submitter = principalFor(a);
+  reviewer = principalFor(b);
   await accepted(['IAM-01'], '2025-12-01', '2026-12-01', 'Access policy 2026');
   await accepted(['CRY-01'], '2026-06-01', '2026-10-31', 'KMS export June');
 });
@@ -45,13 +45,13 @@ describe('default validity', () => {
 
 describe('freshness', () => {
   it('lists evidence expiring within the window and controls whose evidence expired, per owner', async () => {
-    const report = await freshness(ctx, 30);
+    const report = await freshness(ctx, cliPrincipal, 30);
     const ciso = report.owners.find((o) => o.owner === 'CISO')!;
     expect(ciso.expiring.map((e) => [e.controlRef, e.validUntil, e.daysLeft])).toEqual([['IAM-01', '2026-12-01', 10]]);
     const platform = report.owners.find((o) => o.owner === 'Head of Platform')!;
     expect(platform.expired).toEqual([{ ref: 'CRY-01', title: 'Encryption at rest', lastDay: '2026-10-31' }]);
     expect(platform.missing.map((m) => m.ref)).toEqual(['CRY-02']);
-    expect((await freshness(ctx, 5)).owners.find((o) => o.owner === 'CISO')?.expiring ?? []).toEqual([]);
+    expect((await freshness(ctx, cliPrincipal, 5)).owners.find((o) => o.owner === 'CISO')?.expiring ?? []).toEqual([]);
   });
 
   it('the control page shows its evidence timeline and when the next evidence is due', async () => {
@@ -70,9 +70,9 @@ describe('freshness', () => {
 
 describe('coverage rule details', () => {
   it('a not-implemented or not-applicable control is not effective, whatever its evidence', async () => {
-    expect((await computeCoverage(ctx, { framework: 'alpha', asOf: '2026-11-21', detail: true })).frameworks[0]!.requirements!.find((r) => r.ref === '1.1')!.status).toBe('met');
+    expect((await computeCoverage(ctx, cliPrincipal, { framework: 'alpha', asOf: '2026-11-21', detail: true })).frameworks[0]!.requirements!.find((r) => r.ref === '1.1')!.status).toBe('met');
     await ctx.db.updateTable('controls').set({ status: 'planned' }).where('ref', '=', 'IAM-01').execute();
-    const report = await computeCoverage(ctx, { framework: 'alpha', asOf: '2026-11-21', detail: true });
+    const report = await computeCoverage(ctx, cliPrincipal, { framework: 'alpha', asOf: '2026-11-21', detail: true });
     const req = report.frameworks[0]!.requirements!.find((r) => r.ref === '1.1')!;
     expect(req.status).toBe('gap');
     expect(req.reason).toContain('IAM-01: status is planned');
@@ -81,7 +81,7 @@ describe('coverage rule details', () => {
 
   it('partial when only a partly covering control is effective; shares are of applicable requirements', async () => {
     await accepted(['CRY-02'], '2026-11-01', '2027-10-31');
-    const report = await computeCoverage(ctx, { framework: 'alpha', asOf: '2026-11-21', detail: true });
+    const report = await computeCoverage(ctx, cliPrincipal, { framework: 'alpha', asOf: '2026-11-21', detail: true });
     const fw = report.frameworks[0]!;
     expect(fw.requirements!.map((r) => [r.ref, r.status])).toEqual([['1.1', 'met'], ['1.2', 'partial'], ['1.3', 'not_applicable']]);
     expect(fw.counts).toEqual({ met: 1, partial: 1, gap: 0, notApplicable: 1, applicable: 2 });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliActor } from '../../src/context.ts';
+import { cliPrincipal } from '../../src/auth/principal.ts';
 import { readLibraryFiles } from '../../src/controls/library.files.ts';
 import { loadLibrary } from '../../src/controls/library.load.ts';
 import { importEvidenceCsv } from '../../src/evidence/import.service.ts';
@@ -15,7 +15,7 @@ import { writeFixture } from '../helpers/library-fixture.ts';
 let ctx: TestContext;
 beforeAll(async () => {
   ctx = await createTestContext({ now: '2026-11-21T10:00:00.000Z' });
-  await loadLibrary(ctx, cliActor, readLibraryFiles(writeFixture()), { overwrite: false });
+  await loadLibrary(ctx, cliPrincipal, readLibraryFiles(writeFixture()), { overwrite: false });
 });
 afterAll(() => ctx.cleanup());
 
@@ -31,7 +31,7 @@ function bigCsv(rows: number): string {
 describe('CSV import', () => {
   it('imports a clean file in one go, with one activity record, as submitted evidence', async () => {
     const csv = `${HEADER}Access review Q3,export,2026-09-30,IAM-01,https://tickets.example.test/1,,"Reviewed, signed"\nKey rotation,ticket,2026-10-01,CRY-02;CRY-01,https://tickets.example.test/2,2027-09-30,\n`;
-    const result = await importEvidenceCsv(ctx, cliActor, Buffer.from(csv));
+    const result = await importEvidenceCsv(ctx, cliPrincipal, Buffer.from(csv));
     expect(result).toMatchObject({ ok: true, imported: 2 });
     const rows = await ctx.db.selectFrom('evidence').selectAll().orderBy('id').execute();
     expect(rows.map((r) => [r.title, r.status, r.valid_until, r.lineage_id === r.id])).toEqual([
@@ -49,7 +49,7 @@ describe('CSV import', () => {
   it('reports every bad row with its line number and imports nothing', async () => {
     const before = await count();
     const csv = `${HEADER}Good,export,2026-09-30,IAM-01,https://x.example.test/1,,\n,export,2026-09-30,IAM-01,https://x.example.test/2,,\nBad kind,fax,2026-09-30,IAM-01,https://x.example.test/3,,\nUnknown,export,2026-09-30,ZZZ-01,https://x.example.test/4,,\nBackwards,export,2026-09-30,IAM-01,https://x.example.test/5,2026-01-01,\nFuture,export,2027-01-01,IAM-01,https://x.example.test/6,,\nNo link,export,2026-09-30,IAM-01,,,\n`;
-    const result = await importEvidenceCsv(ctx, cliActor, Buffer.from(csv));
+    const result = await importEvidenceCsv(ctx, cliPrincipal, Buffer.from(csv));
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems.map((p) => `${p.line}:${p.field}`)).toEqual(['3:title', '4:kind', '5:controls', '6:valid_until', '7:collected_at', '8:link_url']);
@@ -57,12 +57,12 @@ describe('CSV import', () => {
   });
 
   it('refuses malformed CSV, a missing column and an empty file with a clear message', async () => {
-    const broken = await importEvidenceCsv(ctx, cliActor, Buffer.from(`${HEADER}"Unclosed,export,2026-09-30,IAM-01,https://x,,\n`));
+    const broken = await importEvidenceCsv(ctx, cliPrincipal, Buffer.from(`${HEADER}"Unclosed,export,2026-09-30,IAM-01,https://x,,\n`));
     expect(broken).toMatchObject({ ok: false });
     if (!broken.ok) expect(broken.problems[0]!.message).toMatch(/^Not valid CSV/);
-    const missing = await importEvidenceCsv(ctx, cliActor, Buffer.from('title,kind\nA,export\n'));
+    const missing = await importEvidenceCsv(ctx, cliPrincipal, Buffer.from('title,kind\nA,export\n'));
     if (!missing.ok) expect(missing.problems.map((p) => p.field)).toEqual(['collected_at', 'controls', 'link_url']);
-    const empty = await importEvidenceCsv(ctx, cliActor, Buffer.from(HEADER));
+    const empty = await importEvidenceCsv(ctx, cliPrincipal, Buffer.from(HEADER));
     if (!empty.ok) expect(empty.problems[0]!.message).toContain('no rows');
   });
 

@@ -1,9 +1,9 @@
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/tokens.service.ts';
-import { systemActor } from '../../src/context.ts';
+import { systemPrincipal } from '../../src/auth/principal.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
-import { buildUser } from '../helpers/factories.ts';
+import { buildUser, tokenFor } from '../helpers/factories.ts';
 import { Browser, buildApp, signedIn, type TestApp } from '../helpers/http.ts';
 
 let ctx: TestContext;
@@ -14,7 +14,7 @@ beforeAll(async () => {
   ctx = await createTestContext();
   t = await buildApp(ctx);
   const user = await buildUser(ctx, { role: 'viewer' });
-  token = (await issueToken(ctx, systemActor, user.id, { name: 't', expires_in_days: null })).secret;
+  token = await tokenFor(ctx, user, 't');
 });
 afterAll(() => ctx.cleanup());
 

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/tokens.service.ts';
-import { cliActor, systemActor } from '../../src/context.ts';
+import { cliPrincipal, systemPrincipal } from '../../src/auth/principal.ts';
 import { readLibraryFiles } from '../../src/controls/library.files.ts';
 import { loadLibrary } from '../../src/controls/library.load.ts';
 import type { RouteInfo } from '../../src/http/routes.ts';
@@ -34,7 +34,7 @@ const logged: { reqId?: string; err?: { message?: string; stack?: string }; msg?
 
 beforeAll(async () => {
   ctx = await createTestContext({ now: '2026-11-21T10:00:00.000Z', env: { LOGIN_MAX_PER_IP: '100000', LOGIN_MAX_PER_ACCOUNT: '100000' } });
-  await loadLibrary(ctx, cliActor, readLibraryFiles(writeFixture()), { overwrite: false });
+  await loadLibrary(ctx, cliPrincipal, readLibraryFiles(writeFixture()), { overwrite: false });
   // The app logs unhandled errors; keep them to explain any 5xx.
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -46,7 +46,7 @@ beforeAll(async () => {
   const adminUser = await buildUser(ctx, { role: 'admin' });
   admin = await signedIn(t.app, adminUser);
   adminCsrf = await admin.csrfToken();
-  token = (await issueToken(ctx, systemActor, adminUser.id, { name: 'fuzz', expires_in_days: null })).secret;
+  token = (await issueToken(ctx, systemPrincipal, adminUser.id, { name: 'fuzz', expires_in_days: null })).secret;
   const target = await buildUser(ctx, { role: 'viewer' });
   // Evidence with a file, by someone else, so that the admin could review it.
   const grc = await signedIn(t.app, await buildUser(ctx, { role: 'grc' }));
@@ -66,11 +66,22 @@ afterAll(() => ctx.cleanup());
 
 const LONG = 'x'.repeat(5000);
 const FIELD_LONG = 'y'.repeat(10_000);
-/** Filter names used by the zod query schemas, and a few more. */
-const QUERY_NAMES = ['q', 'page', 'limit', 'status', 'kind', 'control', 'framework', 'as_of', 'from', 'to', 'format', 'detail', 'frequency', 'retired', 'owner', 'domain', 'applicable', 'action', 'actor', 'subject_type', 'subject_id', 'next', 'ref', 'slug', 'role'];
-/** Every value is tried alone under every name; the rest go in one request with every name. */
-const QUERY_EACH = [['1', '2'], LONG, '-1', '2026-02-30'];
-const QUERY_ALL = ['a\u0000', '99999999999999999999', 'abc', 'NaN', '1e309', '9999-99-99', '0000-00-00', '%', ' ', 'true', '[object Object]'];
+/** The filter names of the zod query schemas (and `next`, read by the sign-in page). */
+const QUERY_NAMES = ['q', 'page', 'limit', 'status', 'kind', 'control', 'framework', 'as_of', 'from', 'to', 'format', 'detail', 'frequency', 'retired', 'owner', 'domain', 'action', 'actor', 'subject_type', 'subject_id', 'next'];
+/**
+ * A list and a long string are tried alone under every name (a handler reading req.query may
+ * assume a short string); impossible dates and numbers under the names that take them; the rest
+ * in one request under every name at once (requests are kept few: the walk must stay quick).
+ */
+const QUERY_EACH: (string | string[])[] = [['1', '2'], LONG];
+const QUERY_TYPED: Record<string, string[]> = {
+  as_of: ['2026-02-30', '9999-99-99', '+275760-09-13'],
+  from: ['2026-02-30', '0000-00-00', '99999-01-01'],
+  to: ['2026-13-01', '-0001-01-01', '2026-1-1'],
+  page: ['-1', '1e309', '99999999999999999999'],
+  limit: ['0', '1.5', '99999999999999999999'],
+};
+const QUERY_ALL = ['a\u0000', '99999999999999999999', 'abc', 'NaN', '-1', '2026-02-30', '%', ' ', 'true', '[object Object]'];
 const PARAM_JUNK = ['abc', '-1', '0', '1.5', '99999999999999999999', '%00', 'z'.repeat(300), '%E0%A4%A', '%2e%2e', '%20', 'IAM-01%00', '..%2F..'];
 /** Body field names of the zod input schemas; every junk body carries all of them. */
 const BODY_NAMES = ['title', 'kind', 'description', 'link_url', 'collected_at', 'valid_until', 'controls', 'decision', 'comment', 'email', 'password', 'name', 'role', 'expires_in_days', 'owner', 'frequency', 'status', 'applicable', 'applicability_note', 'framework', 'requirement', 'relationship', 'rationale', 'current_password', 'new_password', 'confirm_password', 'next'];
@@ -182,6 +193,7 @@ function probesFor(route: RouteInfo): Probe[] {
 
   if (route.method === 'GET') {
     for (const name of QUERY_NAMES) for (const v of QUERY_EACH) add(`?${name}=${JSON.stringify(v).slice(0, 40)}`, `${path}?${queryString([[name, v]])}`);
+    for (const [name, values] of Object.entries(QUERY_TYPED)) for (const v of values) add(`?${name}=${v}`, `${path}?${queryString([[name, v]])}`);
     for (const v of QUERY_ALL) add(`every filter = ${JSON.stringify(v)}`, `${path}?${queryString(QUERY_NAMES.map((n) => [n, v]))}`);
     add('nested query keys', `${path}?q[a]=1&page[]=2&status[x][y]=3&__proto__=1&constructor[prototype]=1`);
     add('malformed escapes in the query', `${path}?q=%E0%A4%A&page=%`);

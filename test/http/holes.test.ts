@@ -1,7 +1,7 @@
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/tokens.service.ts';
-import { cliActor, systemActor } from '../../src/context.ts';
+import { cliPrincipal, systemPrincipal } from '../../src/auth/principal.ts';
 import { readLibraryFiles } from '../../src/controls/library.files.ts';
 import { loadLibrary } from '../../src/controls/library.load.ts';
 import { sanitizeFilename } from '../../src/evidence/file-store.ts';
@@ -20,12 +20,12 @@ let token: string;
 
 beforeAll(async () => {
   ctx = await createTestContext({ now: '2026-11-21T10:00:00.000Z', env: { LOGIN_MAX_PER_IP: '10000', LOGIN_MAX_PER_ACCOUNT: '10000' } });
-  await loadLibrary(ctx, cliActor, readLibraryFiles(writeFixture()), { overwrite: false });
+  await loadLibrary(ctx, cliPrincipal, readLibraryFiles(writeFixture()), { overwrite: false });
   t = await buildApp(ctx);
   const adminUser = await buildUser(ctx, { role: 'admin' });
   admin = await signedIn(t.app, adminUser);
   grc = await signedIn(t.app, await buildUser(ctx, { role: 'grc' }));
-  token = (await issueToken(ctx, systemActor, adminUser.id, { name: 'holes', expires_in_days: null })).secret;
+  token = (await issueToken(ctx, systemPrincipal, adminUser.id, { name: 'holes', expires_in_days: null })).secret;
 });
 afterAll(() => ctx.cleanup());
 

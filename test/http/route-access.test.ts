@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissions } from '../../src/auth/policy.ts';
 import { roles, type Role } from '../../src/auth/roles.ts';
 import { issueToken } from '../../src/auth/tokens.service.ts';
-import { systemActor } from '../../src/context.ts';
 import type { RouteInfo } from '../../src/http/routes.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
-import { buildUser } from '../helpers/factories.ts';
+import { buildUser, principalFor, tokenFor } from '../helpers/factories.ts';
 import { Browser, buildApp, signedIn, type TestApp } from '../helpers/http.ts';
 
 /**
@@ -20,10 +19,11 @@ const roleTable: Record<string, Role[] | 'public'> = {
   'activity.read': ['admin', 'grc'],
   'catalog.read': ['admin', 'grc', 'customer_compliance', 'viewer'],
   'controls.edit': ['admin', 'grc'],
-  'evidence.read': ['admin', 'grc'],
+  'evidence.read': ['admin', 'grc', 'customer_compliance'],
   'evidence.log': ['admin', 'grc'],
   'evidence.review': ['admin', 'grc'],
-  'evidence.files.read': ['admin', 'grc'],
+  'evidence.share': ['admin', 'grc'],
+  'evidence.files.read': ['admin', 'grc', 'customer_compliance'],
   'questionnaires.use': ['admin', 'grc', 'customer_compliance'],
 };
 
@@ -34,6 +34,7 @@ const tokens = new Map<Role, string>();
 const users = new Map<Role, Awaited<ReturnType<typeof buildUser>>>();
 let target: Awaited<ReturnType<typeof buildUser>>;
 let targetTokenId: number;
+const ownTokenIds = new Map<Role, number>();
 
 beforeAll(async () => {
   ctx = await createTestContext({ env: { LOGIN_MAX_PER_IP: '10000', LOGIN_MAX_PER_ACCOUNT: '10000' } });
@@ -42,19 +43,22 @@ beforeAll(async () => {
     const user = await buildUser(ctx, { role });
     users.set(role, user);
     browsers.set(role, await signedIn(t.app, user));
-    tokens.set(role, (await issueToken(ctx, systemActor, user.id, { name: 'walk', expires_in_days: null })).secret);
+    tokens.set(role, await tokenFor(ctx, user, 'walk'));
+    // A token of each role's own, for the routes where one manages one's own tokens.
+    ownTokenIds.set(role, (await issueToken(ctx, principalFor(user), { name: 'own', expires_in_days: null })).token.id);
   }
   target = await buildUser(ctx, { role: 'viewer' });
-  targetTokenId = (await issueToken(ctx, systemActor, target.id, { name: 'target', expires_in_days: null })).token.id;
+  targetTokenId = (await issueToken(ctx, principalFor(target), { name: 'target', expires_in_days: null })).token.id;
 });
 afterAll(() => ctx.cleanup());
 
-function concrete(path: string): string {
-  return path.replace(':tokenId', String(targetTokenId)).replace(/:id\b/g, String(target.id)).replace(/:[a-zA-Z]+/g, '1');
+function concrete(path: string, role: Role | null): string {
+  const tokenId = path.startsWith('/account/') && role ? ownTokenIds.get(role)! : targetTokenId;
+  return path.replace(':tokenId', String(tokenId)).replace(/:id\b/g, String(target.id)).replace(/:[a-zA-Z]+/g, '1');
 }
 
 async function call(route: RouteInfo, role: Role | null): Promise<supertest.Response> {
-  const path = concrete(route.path);
+  const path = concrete(route.path, role);
   if (route.api) {
     const req = route.method === 'GET' ? supertest(t.app).get(path) : supertest(t.app).post(path).send({});
     return role ? req.set('Authorization', `Bearer ${tokens.get(role)}`) : req;
