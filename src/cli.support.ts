@@ -22,16 +22,19 @@ export function fail(message: string): never {
  * service is reported against the command-line option of the same name (`as_of` → `--as-of`) with
  * exit 2; other failures (a conflict, say) reach the top level and exit 1.
  */
-export async function withContext<T>(work: (ctx: AppContext) => Promise<T>): Promise<T> {
+export async function withContext<T>(work: (ctx: AppContext) => Promise<T>, options: { firstStart?: boolean } = {}): Promise<T> {
   const { config, logger } = setup();
-  const { openContext } = await import('./bootstrap.ts');
+  const { openContext, loadLibraryIfEmpty } = await import('./bootstrap.ts');
   const ctx = await openContext(config, logger);
   try {
+    // Commands that read the catalog find on a new database what the server would have loaded.
+    if (options.firstStart ?? true) await loadLibraryIfEmpty(ctx);
     return await work(ctx);
   } catch (err) {
     if (isAppError(err) && err.code === 'validation_failed' && err.fields.length) fail(err.fields.map((f) => `--${f.field.replace(/_/g, '-')}: ${f.message}`).join('\n'));
     throw err;
   } finally {
+    await ctx.pdf.close();
     await ctx.database.close();
   }
 }
@@ -39,4 +42,9 @@ export async function withContext<T>(work: (ctx: AppContext) => Promise<T>): Pro
 /** Writes JSON to stdout, the only thing that goes there. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** withContext for maintenance commands (migrate, load, export, backup, users, activity): they work on the database as it is. */
+export function withDatabaseAsIs<T>(work: (ctx: AppContext) => Promise<T>): Promise<T> {
+  return withContext(work, { firstStart: false });
 }

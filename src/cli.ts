@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { registerActivityCommands } from './activity/activity.cli.ts';
 import { registerUserCommands } from './auth/auth.cli.ts';
-import { fail, setup, withContext } from './cli.support.ts';
+import { fail, setup, withDatabaseAsIs } from './cli.support.ts';
 import { ConfigError } from './config.ts';
 import { registerControlsCommands } from './controls/controls.cli.ts';
 import { registerCoverageCommand } from './coverage/coverage.cli.ts';
@@ -48,7 +48,7 @@ program
   .requiredOption('--out <file>', 'where to write the copy')
   .action(async (opts: { out: string }) => {
     const { backupDatabase } = await import('./db/backup.ts');
-    await withContext(async (ctx) => {
+    await withDatabaseAsIs(async (ctx) => {
       const written = await backupDatabase(ctx.database, opts.out);
       process.stderr.write(`Backup written to ${written}\n`);
     });

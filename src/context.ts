@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { Database, DialectName } from './db/database.ts';
 import type { DB } from './db/schema.ts';
 import type { Logger } from './logger.ts';
+import type { PdfEngine } from './reports/pdf.ts';
 
 /** The clock is injected so tests can fix "now" and coverage can be asked for any day. */
 export type Clock = () => Date;
@@ -17,6 +18,8 @@ export interface AppContext {
   config: Config;
   logger: Logger;
   clock: Clock;
+  /** Renders PDFs; one browser per context, launched on first use. */
+  pdf: PdfEngine;
 }
 
 /** Who did something, and from where: recorded with every activity. */

@@ -1,13 +1,9 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { ensureInitialAdmin } from './auth/users.service.ts';
-import { openContext } from './bootstrap.ts';
+import { loadLibraryIfEmpty, openContext } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import { systemPrincipal } from './auth/principal.ts';
-import type { AppContext } from './context.ts';
-import { readLibraryFiles } from './controls/library.files.ts';
-import { loadLibrary } from './controls/library.load.ts';
-import { hasFrameworks } from './frameworks/frameworks.repository.ts';
 import { describeDatabase } from './db/database.ts';
 import type { Logger } from './logger.ts';
 
@@ -18,7 +14,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   const ctx = await openContext(config, logger);
   const admin = await ensureInitialAdmin(ctx, systemPrincipal);
   if (admin) printInitialAdmin(admin);
-  await loadLibraryIfEmpty(ctx, logger);
+  await loadLibraryIfEmpty(ctx);
   const { app } = await createApp(ctx);
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -37,6 +33,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     server.close(async () => {
       clearTimeout(force);
+      await ctx.pdf.close();
       await ctx.database.close();
       logger.info('stopped');
       process.exit(0);
@@ -46,17 +43,6 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   return server;
-}
-
-/** A new database gets the shipped frameworks and control library, so the app is useful at once. */
-async function loadLibraryIfEmpty(ctx: AppContext, logger: Logger): Promise<void> {
-  if (await hasFrameworks(ctx.db)) return;
-  try {
-    const report = await loadLibrary(ctx, systemPrincipal, readLibraryFiles(), { overwrite: false });
-    logger.info({ frameworks: report.frameworks.length, controls: report.controls.added.length }, 'loaded the shipped control library');
-  } catch (err) {
-    logger.error({ err }, 'could not load the shipped control library; run `attest controls check`');
-  }
 }
 
 function printInitialAdmin(admin: { email: string; password: string }): void {

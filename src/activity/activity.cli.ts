@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { fail, withContext } from '../cli.support.ts';
+import { fail, withDatabaseAsIs } from '../cli.support.ts';
 import type { VerifyResult } from './activity.service.ts';
 
 // At most this many checkpoint problems are printed; after truncating the whole chain, every
@@ -24,7 +24,7 @@ export function registerActivityCommands(program: Command): void {
     .action(async (opts: { checkpoint?: string }) => {
       if (opts.checkpoint !== undefined) return verifyWithCheckpoints(opts.checkpoint);
       const { verifyChain } = await import('./activity.service.ts');
-      await withContext(async (ctx) => {
+      await withDatabaseAsIs(async (ctx) => {
         const result = await verifyChain(ctx.db);
         printChainResult(result);
         if (!result.ok) process.exitCode = 1;
@@ -35,7 +35,7 @@ export function registerActivityCommands(program: Command): void {
     .description('print the chain head (count, last id and hash) as one JSON line and append it to the checkpoint file in the data directory')
     .action(async () => {
       const { recordCheckpoint } = await import('./activity.checkpoint.ts');
-      await withContext(async (ctx) => {
+      await withDatabaseAsIs(async (ctx) => {
         const { checkpoint, file } = await recordCheckpoint(ctx);
         process.stdout.write(`${JSON.stringify(checkpoint)}\n`);
         process.stderr.write(`Checkpoint appended to ${file}. Keep a copy where whoever can change the database cannot.\n`);
@@ -56,7 +56,7 @@ async function verifyWithCheckpoints(file: string): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  await withContext(async (ctx) => {
+  await withDatabaseAsIs(async (ctx) => {
     const report = await verifyAgainstCheckpoints(ctx.db, checkpoints);
     printChainResult(report.chain);
     for (const p of report.problems.slice(0, MAX_PROBLEMS_SHOWN)) process.stdout.write(`Checkpoint mismatch: ${p}.\n`);

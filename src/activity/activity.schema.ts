@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isDay } from '../coverage/coverage.service.ts';
+import { isDay } from '../dates.ts';
 import { pageQuery } from '../http/pagination.ts';
 
 const day = z

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { fail, withContext } from '../cli.support.ts';
+import { fail, withDatabaseAsIs } from '../cli.support.ts';
 import { roles } from './roles.ts';
 
 export function registerUserCommands(program: Command): void {
@@ -16,7 +16,7 @@ export function registerUserCommands(program: Command): void {
       const { cliPrincipal } = await import('../auth/principal.ts');
       const parsed = createUserSchema.safeParse({ email: opts.email, role: opts.role, name: opts.name ?? opts.email.split('@')[0] });
       if (!parsed.success) fail(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
-      await withContext(async (ctx) => {
+      await withDatabaseAsIs(async (ctx) => {
         const { user: created, oneTimePassword } = await createUser(ctx, cliPrincipal, parsed.data);
         process.stdout.write(`Created ${created.email} (${created.role}).\nOne-time password: ${oneTimePassword}\nIt must be changed at first sign-in.\n`);
       });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { withContext } from '../cli.support.ts';
+import { withDatabaseAsIs } from '../cli.support.ts';
 
 const folder = (dir?: string) => (dir ? path.resolve(dir) : undefined);
 
@@ -36,7 +36,7 @@ export function registerControlsCommands(program: Command): void {
       const { loadLibrary } = await import('./library.load.ts');
       const { formatLoadReport } = await import('./library.report.ts');
       const { cliPrincipal } = await import('../auth/principal.ts');
-      await withContext(async (ctx) => {
+      await withDatabaseAsIs(async (ctx) => {
         const report = await loadLibrary(ctx, cliPrincipal, readLibraryFiles(folder(opts.dir)), { overwrite: opts.overwrite ?? false });
         process.stdout.write(formatLoadReport(report));
       });
@@ -48,7 +48,7 @@ export function registerControlsCommands(program: Command): void {
     .requiredOption('--out <dir>', 'folder to write (e.g. controls/library to replace the shipped files)')
     .action(async (opts: { out: string }) => {
       const { exportLibrary } = await import('./library.export.ts');
-      await withContext(async (ctx) => {
+      await withDatabaseAsIs(async (ctx) => {
         const written = await exportLibrary(ctx, path.resolve(opts.out));
         process.stderr.write(`Wrote ${written.length} files to ${path.resolve(opts.out)}\n`);
       });

@@ -51,9 +51,11 @@ function puppeteerCacheBrowsers(): string[] {
   return found;
 }
 
-/** Resolves the browser in order: PUPPETEER_EXECUTABLE_PATH, a system Chrome/Chromium, Puppeteer's cache. */
-export function findBrowser(env: NodeJS.ProcessEnv = process.env): BrowserFound | undefined {
-  const configured = env.PUPPETEER_EXECUTABLE_PATH;
+/**
+ * Resolves the browser in order: the configured path (config.browserPath, from
+ * PUPPETEER_EXECUTABLE_PATH), a system Chrome/Chromium, Puppeteer's cache.
+ */
+export function findBrowser(configured: string | undefined = process.env.PUPPETEER_EXECUTABLE_PATH): BrowserFound | undefined {
   if (configured) return isExecutable(configured) ? { path: configured, source: 'PUPPETEER_EXECUTABLE_PATH' } : undefined;
   const system = SYSTEM_PATHS.find(isExecutable);
   if (system) return { path: system, source: 'system' };

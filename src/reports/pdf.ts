@@ -1,4 +1,4 @@
-import puppeteer, { type Browser } from 'puppeteer';
+import type { Browser } from 'puppeteer';
 import { findBrowser, NO_BROWSER_HELP } from './browser.ts';
 
 // The only module that touches Puppeteer (DESIGN.md, conventions 5): one browser reused, a page per
@@ -19,30 +19,7 @@ const ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-let browser: Promise<Browser> | undefined;
-
 export class BrowserUnavailableError extends Error {}
-
-function launch(): Promise<Browser> {
-  const found = findBrowser();
-  if (!found) throw new BrowserUnavailableError(NO_BROWSER_HELP);
-  // Chromium's sandbox needs user namespaces that root in a container does not get.
-  const sandbox = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  return puppeteer.launch({ executablePath: found.path, args: [...ARGS, ...sandbox], headless: true });
-}
-
-async function getBrowser(): Promise<Browser> {
-  browser ??= launch().catch((err: unknown) => {
-    browser = undefined;
-    throw err;
-  });
-  const b = await browser;
-  if (!b.connected) {
-    browser = undefined;
-    return getBrowser();
-  }
-  return b;
-}
 
 export interface PdfOptions {
   /** Text for the page footer, e.g. the report's name; page numbers are added. */
@@ -50,40 +27,75 @@ export interface PdfOptions {
   landscape?: boolean;
 }
 
-/** Renders self-contained HTML (inline CSS, data: images) to an A4 PDF. */
-export async function renderPdf(html: string, options: PdfOptions = {}): Promise<Buffer> {
-  const b = await getBrowser();
-  const page = await b.newPage();
-  try {
-    page.setDefaultTimeout(RENDER_TIMEOUT_MS);
-    await page.setJavaScriptEnabled(false);
-    await page.setRequestInterception(true);
-    page.on('request', (req) => {
-      if (req.url().startsWith('data:')) void req.continue();
-      else void req.abort('blockedbyclient');
-    });
-    await page.setContent(html, { waitUntil: 'load', timeout: RENDER_TIMEOUT_MS });
-    const footer = escapeHtml(options.footer ?? '');
-    const pdf = await page.pdf({
-      format: 'A4',
-      landscape: options.landscape ?? false,
-      printBackground: true,
-      displayHeaderFooter: true,
-      headerTemplate: '<span></span>',
-      footerTemplate: `<div style="font-size:8px;width:100%;padding:0 12mm;display:flex;justify-content:space-between;color:#555"><span>${footer}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
-      margin: { top: '16mm', bottom: '18mm', left: '14mm', right: '14mm' },
-      timeout: RENDER_TIMEOUT_MS,
-    });
-    return Buffer.from(pdf);
-  } finally {
-    await page.close().catch(() => undefined);
-  }
-}
+/**
+ * The PDF engine, one per application context (not a module singleton, so two apps or a test and
+ * the app never share a browser). It launches the browser on first use, reuses it, and launches it
+ * again if it died.
+ */
+export class PdfEngine {
+  private browser: Promise<Browser> | undefined;
 
-export async function closeBrowser(): Promise<void> {
-  const b = browser;
-  browser = undefined;
-  if (b) await (await b).close().catch(() => undefined);
+  /** `browserPath`: the configured Chrome/Chromium (PUPPETEER_EXECUTABLE_PATH); otherwise one is found. */
+  constructor(private readonly browserPath?: string) {}
+
+  private async launch(): Promise<Browser> {
+    const found = findBrowser(this.browserPath);
+    if (!found) throw new BrowserUnavailableError(NO_BROWSER_HELP);
+    // Chromium's sandbox needs user namespaces that root in a container does not get.
+    const sandbox = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+    // Loaded on first use, so commands and servers that never render a PDF never load Puppeteer.
+    const { default: puppeteer } = await import('puppeteer');
+    return puppeteer.launch({ executablePath: found.path, args: [...ARGS, ...sandbox], headless: true });
+  }
+
+  private async getBrowser(): Promise<Browser> {
+    this.browser ??= this.launch().catch((err: unknown) => {
+      this.browser = undefined;
+      throw err;
+    });
+    const b = await this.browser;
+    if (!b.connected) {
+      this.browser = undefined;
+      return this.getBrowser();
+    }
+    return b;
+  }
+
+  /** Renders self-contained HTML (inline CSS, data: images) to an A4 PDF. */
+  async render(html: string, options: PdfOptions = {}): Promise<Buffer> {
+    const b = await this.getBrowser();
+    const page = await b.newPage();
+    try {
+      page.setDefaultTimeout(RENDER_TIMEOUT_MS);
+      await page.setJavaScriptEnabled(false);
+      await page.setRequestInterception(true);
+      page.on('request', (req) => {
+        if (req.url().startsWith('data:')) void req.continue();
+        else void req.abort('blockedbyclient');
+      });
+      await page.setContent(html, { waitUntil: 'load', timeout: RENDER_TIMEOUT_MS });
+      const footer = escapeHtml(options.footer ?? '');
+      const pdf = await page.pdf({
+        format: 'A4',
+        landscape: options.landscape ?? false,
+        printBackground: true,
+        displayHeaderFooter: true,
+        headerTemplate: '<span></span>',
+        footerTemplate: `<div style="font-size:8px;width:100%;padding:0 12mm;display:flex;justify-content:space-between;color:#555"><span>${footer}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+        margin: { top: '16mm', bottom: '18mm', left: '14mm', right: '14mm' },
+        timeout: RENDER_TIMEOUT_MS,
+      });
+      return Buffer.from(pdf);
+    } finally {
+      await page.close().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    const b = this.browser;
+    this.browser = undefined;
+    if (b) await (await b).close().catch(() => undefined);
+  }
 }
 
 function escapeHtml(s: string): string {

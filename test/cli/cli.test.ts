@@ -75,4 +75,19 @@ describe('attest CLI', () => {
     expect(config.databaseUrl).toBe(path.resolve('data', 'attest.db'));
     expect(Object.isFrozen(config)).toBe(true);
   });
+
+  it('on a new database, commands that read the catalog load the shipped library first, as the server does', async () => {
+    const fresh = await createTestContext();
+    try {
+      const cw = runCli(['crosswalk', '--from', 'iso27001-2022', '--to', 'soc2-2017'], fresh.childEnv);
+      expect(cw.stderr).not.toContain('Unknown framework');
+      expect(cw.status).toBe(0);
+      expect(JSON.parse(cw.stdout).pairs.length).toBeGreaterThan(50);
+      const coverage = runCli(['coverage', '--format', 'json'], fresh.childEnv);
+      expect(coverage.status).toBe(0);
+      expect(JSON.parse(coverage.stdout).frameworks.map((f: { slug: string }) => f.slug)).toContain('pcidss-4.0.1');
+    } finally {
+      await fresh.cleanup();
+    }
+  });
 });

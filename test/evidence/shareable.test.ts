@@ -20,7 +20,7 @@ let carlosToken: string;
 let shared: number;
 let internal: number;
 
-const idFrom = (location: string) => Number(/\/evidence\/(\d+)/.exec(location)![1]);
+const idFrom = (location: string | undefined) => Number(/\/evidence\/(\d+)/.exec(String(location))![1]);
 
 beforeAll(async () => {
   ctx = await createTestContext({ now: '2026-11-21T10:00:00.000Z' });

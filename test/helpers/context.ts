@@ -8,6 +8,7 @@ import type { AppContext, Clock } from '../../src/context.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { createLogger } from '../../src/logger.ts';
+import { PdfEngine } from '../../src/reports/pdf.ts';
 
 export interface TestContext extends AppContext {
   /** Moves the injected clock. */
@@ -50,6 +51,7 @@ export async function createTestContext(options: { now?: string; env?: Record<st
   const config = loadConfig(env);
   const database = openDatabase(url, schema ? { searchPath: schema } : {});
   await migrateToLatest(database.db);
+  const pdf = new PdfEngine(config.browserPath);
   const childEnv: Record<string, string> = { ...env, ...(schema ? { PGOPTIONS: `-c search_path=${schema}` } : {}) };
   return {
     db: database.db,
@@ -58,11 +60,13 @@ export async function createTestContext(options: { now?: string; env?: Record<st
     config,
     logger: createLogger('silent'),
     clock,
+    pdf,
     childEnv,
     setNow(iso: string) {
       now = new Date(iso);
     },
     async cleanup() {
+      await pdf.close();
       await database.close();
       if (schema && testDatabaseUrl) {
         const client = new pg.Client({ connectionString: testDatabaseUrl });

@@ -2,14 +2,13 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueToken } from '../../src/auth/tokens.service.ts';
-import { cliPrincipal, systemPrincipal } from '../../src/auth/principal.ts';
+import { cliPrincipal } from '../../src/auth/principal.ts';
 import { readLibraryFiles } from '../../src/controls/library.files.ts';
 import { loadLibrary } from '../../src/controls/library.load.ts';
 import type { RouteInfo } from '../../src/http/routes.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { postEvidenceForm } from '../helpers/evidence.ts';
-import { buildUser } from '../helpers/factories.ts';
+import { buildUser, tokenFor } from '../helpers/factories.ts';
 import { Browser, buildApp, signedIn, type TestApp } from '../helpers/http.ts';
 import { writeFixture } from '../helpers/library-fixture.ts';
 
@@ -46,7 +45,7 @@ beforeAll(async () => {
   const adminUser = await buildUser(ctx, { role: 'admin' });
   admin = await signedIn(t.app, adminUser);
   adminCsrf = await admin.csrfToken();
-  token = (await issueToken(ctx, systemPrincipal, adminUser.id, { name: 'fuzz', expires_in_days: null })).secret;
+  token = await tokenFor(ctx, adminUser, 'fuzz');
   const target = await buildUser(ctx, { role: 'viewer' });
   // Evidence with a file, by someone else, so that the admin could review it.
   const grc = await signedIn(t.app, await buildUser(ctx, { role: 'grc' }));
@@ -84,11 +83,13 @@ const QUERY_TYPED: Record<string, string[]> = {
 const QUERY_ALL = ['a\u0000', '99999999999999999999', 'abc', 'NaN', '-1', '2026-02-30', '%', ' ', 'true', '[object Object]'];
 const PARAM_JUNK = ['abc', '-1', '0', '1.5', '99999999999999999999', '%00', 'z'.repeat(300), '%E0%A4%A', '%2e%2e', '%20', 'IAM-01%00', '..%2F..'];
 /** Body field names of the zod input schemas; every junk body carries all of them. */
-const BODY_NAMES = ['title', 'kind', 'description', 'link_url', 'collected_at', 'valid_until', 'controls', 'decision', 'comment', 'email', 'password', 'name', 'role', 'expires_in_days', 'owner', 'frequency', 'status', 'applicable', 'applicability_note', 'framework', 'requirement', 'relationship', 'rationale', 'current_password', 'new_password', 'confirm_password', 'next'];
+const BODY_NAMES = ['title', 'kind', 'description', 'link_url', 'collected_at', 'valid_until', 'controls', 'decision', 'comment', 'email', 'password', 'name', 'role', 'expires_in_days', 'owner', 'frequency', 'status', 'applicable', 'applicability_note', 'framework', 'requirement', 'relationship', 'rationale', 'current_password', 'new_password', 'confirm_password', 'next', 'shareable'];
 const WRONG_TYPES: unknown[] = [123, -1.5, ['a', 'b'], [], { a: 'b' }, null, true];
-/** Fields whose valid value is a number: junk for them is a word, a huge number, or a boolean. */
-const NUMERIC_FIELDS = new Set(['expires_in_days']);
-const NUMERIC_JUNK: unknown[] = ['abc', '1e9', 1e9, -1.5, ['1', '2'], [], { a: 1 }, null, true];
+/** Fields whose valid value is not a string get junk of their own: numbers are valid days, booleans valid flags. */
+const TYPED_JUNK: Record<string, unknown[]> = {
+  expires_in_days: ['abc', '1e9', 1e9, -1.5, ['1', '2'], [], { a: 1 }, null, true],
+  shareable: ['maybe', 1, ['a', 'b'], [], { a: 1 }, null],
+};
 
 /**
  * A valid body for each write route, so that junk in one field is what gets tested. The writes
@@ -103,14 +104,15 @@ function validBody(route: RouteInfo): Record<string, unknown> | undefined {
   if (p === '/account/password') return { current_password: own.password, new_password: 'a brand new passphrase', confirm_password: 'a brand new passphrase' };
   if (p === '/admin/users') return { email: 'fuzz-new@example.test', name: 'Fuzz New', role: 'viewer' };
   if (p === '/admin/users/:id/role') return { role: 'grc' };
-  if (p === '/admin/users/:id/tokens') return { name: 'Fuzz token', expires_in_days: '30' };
+  if (p === '/account/tokens') return { name: 'Fuzz token', expires_in_days: '30' };
+  if (p === '/evidence/:id/shareable') return { shareable: route.api ? false : 'no' };
   if (p === '/controls/:ref') return { owner: 'CISO', frequency: 'annual', status: 'implemented', applicable: 'no', applicability_note: 'Because' };
   if (p === '/controls/:ref/mappings') return { framework: 'alpha', requirement: '1.3', relationship: 'intersect', rationale: 'r' };
   return undefined;
 }
 
 /** Routes that act without a body are given ids that do not exist, so junk never acts. */
-const bodyless = (route: RouteInfo) => /\/(disable|enable|revoke|delete)$/.test(route.path);
+const bodyless = (route: RouteInfo) => /\/(disable|enable|unlock|revoke|delete)$/.test(route.path);
 
 function validParams(route: RouteInfo): Record<string, string> {
   const missing = '999999';
@@ -232,7 +234,7 @@ function probesFor(route: RouteInfo): Probe[] {
     if (base) {
       // One field broken at a time, the others valid.
       for (const field of Object.keys(base)) {
-        const junks: unknown[] = ['a\u0000b', FIELD_LONG, ...(NUMERIC_FIELDS.has(field) ? NUMERIC_JUNK : WRONG_TYPES)];
+        const junks: unknown[] = ['a\u0000b', FIELD_LONG, ...(TYPED_JUNK[field] ?? WRONG_TYPES)];
         for (const junk of junks) {
           const value = { ...base, [field]: junk };
           const label = `${field}=${JSON.stringify(junk).slice(0, 30)}`;

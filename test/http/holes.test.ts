@@ -1,14 +1,13 @@
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueToken } from '../../src/auth/tokens.service.ts';
-import { cliPrincipal, systemPrincipal } from '../../src/auth/principal.ts';
+import { cliPrincipal } from '../../src/auth/principal.ts';
 import { readLibraryFiles } from '../../src/controls/library.files.ts';
 import { loadLibrary } from '../../src/controls/library.load.ts';
 import { sanitizeFilename } from '../../src/evidence/file-store.ts';
 import { nulPaths } from '../../src/http/nul-guard.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { postEvidenceForm } from '../helpers/evidence.ts';
-import { buildUser } from '../helpers/factories.ts';
+import { buildUser, tokenFor } from '../helpers/factories.ts';
 import { buildApp, signedIn, type Browser, type TestApp } from '../helpers/http.ts';
 import { writeFixture } from '../helpers/library-fixture.ts';
 
@@ -25,7 +24,7 @@ beforeAll(async () => {
   const adminUser = await buildUser(ctx, { role: 'admin' });
   admin = await signedIn(t.app, adminUser);
   grc = await signedIn(t.app, await buildUser(ctx, { role: 'grc' }));
-  token = (await issueToken(ctx, systemPrincipal, adminUser.id, { name: 'holes', expires_in_days: null })).secret;
+  token = await tokenFor(ctx, adminUser, 'holes');
 });
 afterAll(() => ctx.cleanup());
 

@@ -1,9 +1,10 @@
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findBrowser } from '../../src/reports/browser.ts';
-import { closeBrowser, renderPdf } from '../../src/reports/pdf.ts';
+import { PdfEngine } from '../../src/reports/pdf.ts';
 
-afterAll(() => closeBrowser());
+const engine = new PdfEngine(process.env.PUPPETEER_EXECUTABLE_PATH);
+afterAll(() => engine.close());
 
 describe('PDF rendering with the real browser', () => {
   it('finds a browser (set-up installs one when missing)', () => {
@@ -17,7 +18,7 @@ describe('PDF rendering with the real browser', () => {
       <section><h1>Statement of Applicability</h1><p>Control A.5.15 access control</p></section>
       <section><h1>Second page</h1><img src="http://127.0.0.1:9/blocked.png" alt=""></section>
       </body></html>`;
-    const pdf = await renderPdf(html, { footer: 'Attest test' });
+    const pdf = await engine.render(html, { footer: 'Attest test' });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const doc = await getDocumentProxy(new Uint8Array(pdf));
     expect(doc.numPages).toBe(2);
@@ -26,5 +27,11 @@ describe('PDF rendering with the real browser', () => {
     expect(text[0]).toContain('A.5.15');
     expect(text[1]).toContain('Second page');
     expect(text[1]).toContain('Page 2 of 2');
+  });
+
+  it('uses the configured browser path, and says clearly when it is not a browser', async () => {
+    const misconfigured = new PdfEngine('/nonexistent/chromium');
+    await expect(misconfigured.render('<p>x</p>')).rejects.toThrow(/needs Chrome or Chromium/);
+    await misconfigured.close();
   });
 });
