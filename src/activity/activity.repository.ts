@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DialectName } from '../db/database.ts';
+import type { ActivityAction } from './activity.actions.ts';
 import type { ActivityTable, DB } from '../db/schema.ts';
 
 export type ActivityRow = Selectable<ActivityTable>;
@@ -37,7 +38,7 @@ export async function* walkChain(db: Db, pageSize = 2000): AsyncGenerator<Activi
 
 export interface ActivityFilter {
   actorId?: number | undefined;
-  action?: string | undefined;
+  action?: ActivityAction | undefined;
   subjectType?: string | undefined;
   subjectId?: string | undefined;
   from?: string | undefined;

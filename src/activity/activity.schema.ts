@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isDay } from '../dates.ts';
 import { pageQuery } from '../http/pagination.ts';
+import { activityActions } from './activity.actions.ts';
 
 const day = z
   .string()
@@ -13,7 +14,7 @@ const optional = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === '' ? 
 export const activityFilterSchema = z
   .object({
     actor: optional(z.string().trim().max(254)),
-    action: optional(z.string().trim().max(100)),
+    action: optional(z.enum(activityActions, { error: 'Choose an action from the list.' })),
     subject_type: optional(z.string().trim().max(100)),
     subject_id: optional(z.string().trim().max(100)),
     from: optional(day),

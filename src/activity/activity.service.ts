@@ -3,6 +3,10 @@ import type { Actor, AppContext } from '../context.ts';
 import type { DB } from '../db/schema.ts';
 import { unitOfWork } from '../db/unit-of-work.ts';
 import type { ActivityAction } from './activity.actions.ts';
+import { authorize } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
+import { findUserByEmail } from '../auth/users.repository.ts';
+import { nextDay } from '../dates.ts';
 import { activityHash, canonicalJson, GENESIS_HASH } from './activity.hash.ts';
 import * as repo from './activity.repository.ts';
 
@@ -17,7 +21,7 @@ export interface ActivityView {
   id: number;
   at: string;
   actor: string;
-  action: string;
+  action: ActivityAction;
   subjectType: string;
   subjectId: string | null;
   details: Record<string, unknown>;
@@ -94,12 +98,31 @@ export async function verifyChain(db: Kysely<DB>): Promise<VerifyResult> {
   return { ok: true, count };
 }
 
+export interface ActivityQuery {
+  actorEmail?: string | undefined;
+  action?: ActivityAction | undefined;
+  subjectType?: string | undefined;
+  subjectId?: string | undefined;
+  /** First and last UTC day, inclusive. */
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** The trail, newest first, filtered; only those the policy lets read it. */
 export async function listActivity(
-  db: Kysely<DB>,
-  filter: repo.ActivityFilter,
+  ctx: AppContext,
+  principal: Principal,
+  query: ActivityQuery,
   page: { limit: number; offset: number },
 ): Promise<{ items: ActivityView[]; total: number }> {
-  const { rows, total } = await repo.listActivity(db, filter, page);
+  authorize(principal, 'activity.read');
+  // An unknown actor matches nothing (-1), rather than being ignored.
+  const actorId = query.actorEmail ? ((await findUserByEmail(ctx.db, query.actorEmail.toLowerCase()))?.id ?? -1) : undefined;
+  const { rows, total } = await repo.listActivity(
+    ctx.db,
+    { actorId, action: query.action, subjectType: query.subjectType, subjectId: query.subjectId, from: query.from, to: query.to ? nextDay(query.to) : undefined },
+    page,
+  );
   return {
     total,
     items: rows.map((r) => ({
@@ -116,5 +139,3 @@ export async function listActivity(
     })),
   };
 }
-
-export const knownActions = repo.distinctActions;

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { DB, Flag } from '../db/schema.ts';
+import type { Frequency, ImplementationStatus, Relationship } from './controls.model.ts';
 import { containsText } from '../db/text-match.ts';
 import type { ControlRow } from './library.repository.ts';
 
@@ -8,8 +9,8 @@ type Db = Kysely<DB> | Transaction<DB>;
 export interface ControlFilter {
   domain?: string | undefined;
   owner?: string | undefined;
-  frequency?: string | undefined;
-  status?: string | undefined;
+  frequency?: Frequency | undefined;
+  status?: ImplementationStatus | undefined;
   /** Only controls mapped to this framework. */
   framework?: string | undefined;
   q?: string | undefined;
@@ -107,16 +108,16 @@ export function findMappingById(db: Db, id: number) {
 export async function updateControlColumns(
   db: Db,
   id: number,
-  patch: { owner?: string; frequency?: string; status?: string; applicable?: number; applicability_note?: string | null; app_edited?: number; updated_at: string },
+  patch: { owner?: string; frequency?: Frequency; status?: ImplementationStatus; applicable?: Flag; applicability_note?: string | null; app_edited?: Flag; updated_at: string },
 ): Promise<void> {
   await db.updateTable('controls').set(patch).where('id', '=', id).execute();
 }
 
-export async function insertMapping(db: Db, row: { control_id: number; requirement_id: number; relationship: string; rationale: string | null }): Promise<void> {
+export async function insertMapping(db: Db, row: { control_id: number; requirement_id: number; relationship: Relationship; rationale: string | null }): Promise<void> {
   await db.insertInto('mappings').values({ ...row, strength: null }).execute();
 }
 
-export async function updateMapping(db: Db, id: number, patch: { relationship: string; rationale: string | null }): Promise<void> {
+export async function updateMapping(db: Db, id: number, patch: { relationship: Relationship; rationale: string | null }): Promise<void> {
   await db.updateTable('mappings').set(patch).where('id', '=', id).execute();
 }
 

@@ -4,7 +4,7 @@ import { authorize } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { unitOfWork } from '../db/unit-of-work.ts';
-import type { DB } from '../db/schema.ts';
+import { flag, type DB } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { checkLibrary, formatProblem } from './library.check.ts';
 import type { ControlDef, FrameworkDef, LibraryFiles } from './library.files.ts';
@@ -113,7 +113,7 @@ async function loadFramework(ctx: AppContext, trx: Transaction<DB>, principal: P
   const toInsert: Parameters<typeof repo.insertRequirements>[1] = [];
   const updated: string[] = [];
   for (const [position, req] of fw.requirements.entries()) {
-    const row = { name: req.name, summary: req.summary, parent_ref: req.parent, assessable: req.assessable ? 1 : 0, position };
+    const row = { name: req.name, summary: req.summary, parent_ref: req.parent, assessable: flag(req.assessable), position };
     const old = remaining.get(req.ref);
     remaining.delete(req.ref);
     if (!old) {
@@ -204,7 +204,7 @@ async function loadControls(
     frequency: c.frequency,
     owner: c.owner,
     status: c.status,
-    applicable: c.applicable ? 1 : 0,
+    applicable: flag(c.applicable),
     applicability_note: c.applicabilityNote,
     evidence_hint: JSON.stringify(c.evidence),
   });

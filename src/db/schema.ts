@@ -1,3 +1,7 @@
+import type { ActivityAction } from '../activity/activity.actions.ts';
+import type { Role } from '../auth/roles.ts';
+import type { Frequency, ImplementationStatus, Relationship } from '../controls/controls.model.ts';
+import type { EvidenceKind, EvidenceStatus } from '../evidence/evidence.model.ts';
 import type { Generated } from 'kysely';
 
 // Table types. Timestamps are UTC ISO-8601 text, days are YYYY-MM-DD text, booleans are 0/1
@@ -8,13 +12,18 @@ export interface AppSettingsTable {
   value: string;
 }
 
+/** Booleans are stored as 0/1 on both databases and mapped explicitly. */
+export type Flag = 0 | 1;
+
+export const flag = (value: boolean): Flag => (value ? 1 : 0);
+
 export interface UsersTable {
   id: Generated<number>;
   email: string;
   name: string;
-  role: string;
+  role: Role;
   password_hash: string;
-  must_change_password: number;
+  must_change_password: Flag;
   disabled_at: string | null;
   last_login_at: string | null;
   created_at: string;
@@ -49,7 +58,7 @@ export interface ActivityTable {
   at: string;
   actor_id: number | null;
   actor_label: string;
-  action: string;
+  action: ActivityAction;
   subject_type: string;
   subject_id: string | null;
   details: string;
@@ -76,7 +85,7 @@ export interface RequirementsTable {
   name: string;
   summary: string;
   parent_ref: string | null;
-  assessable: number;
+  assessable: Flag;
   position: number;
 }
 
@@ -97,15 +106,15 @@ export interface ControlsTable {
   domain: string;
   title: string;
   description: string;
-  frequency: string;
+  frequency: Frequency;
   owner: string;
-  status: string;
+  status: ImplementationStatus;
   /** JSON array of typical evidence items. */
   evidence_hint: string;
-  applicable: number;
+  applicable: Flag;
   applicability_note: string | null;
   /** 1 once edited in the app: `controls load` then keeps the edit unless told to overwrite. */
-  app_edited: number;
+  app_edited: Flag;
   retired_at: string | null;
   created_at: string;
   updated_at: string;
@@ -115,7 +124,7 @@ export interface MappingsTable {
   id: Generated<number>;
   control_id: number;
   requirement_id: number;
-  relationship: string;
+  relationship: Relationship;
   strength: number | null;
   rationale: string | null;
 }
@@ -128,13 +137,13 @@ export interface EvidenceTable {
   superseded_by_id: number | null;
   superseded_at: string | null;
   title: string;
-  kind: string;
+  kind: EvidenceKind;
   description: string;
   link_url: string | null;
   /** Days, YYYY-MM-DD. */
   collected_at: string;
   valid_until: string;
-  status: string;
+  status: EvidenceStatus;
   submitter_id: number | null;
   submitted_at: string;
   reviewer_id: number | null;
@@ -142,7 +151,7 @@ export interface EvidenceTable {
   review_comment: string | null;
   import_id: string | null;
   /** 1 when customer-compliance staff may see and send it; set by GRC staff, recorded. */
-  shareable: Generated<number>;
+  shareable: Generated<Flag>;
 }
 
 export interface EvidenceControlsTable {

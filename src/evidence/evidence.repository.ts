@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder, type Insertable, type Kysely, type Selecta
 import type { DB, EvidenceFilesTable, EvidenceTable } from '../db/schema.ts';
 import type { EvidenceScope } from '../auth/policy.ts';
 import { containsText } from '../db/text-match.ts';
+import type { EvidenceKind, EvidenceStatus } from './evidence.model.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 export type EvidenceRow = Selectable<EvidenceTable>;
@@ -99,7 +100,7 @@ export async function setShareable(db: Db, id: number, shareable: boolean): Prom
 export async function recordReview(
   db: Db,
   id: number,
-  review: { status: string; reviewer_id: number | null; reviewed_at: string; review_comment: string | null },
+  review: { status: EvidenceStatus; reviewer_id: number | null; reviewed_at: string; review_comment: string | null },
 ): Promise<boolean> {
   const result = await db
     .updateTable('evidence')
@@ -116,8 +117,8 @@ export function findFile(db: Db, evidenceId: number, fileId: number) {
 }
 
 export interface EvidenceFilter {
-  status?: string | undefined;
-  kind?: string | undefined;
+  status?: EvidenceStatus | 'superseded' | undefined;
+  kind?: EvidenceKind | undefined;
   control?: string | undefined;
   q?: string | undefined;
 }

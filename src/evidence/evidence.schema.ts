@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isDay } from '../dates.ts';
 import { pageQuery } from '../http/pagination.ts';
 import { evidenceKinds, evidenceStatuses } from './evidence.model.ts';
 
@@ -9,13 +10,7 @@ export const day = (what: string) =>
     .string({ error: `Enter the ${what} date.` })
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}$/, `Enter the ${what} date as YYYY-MM-DD.`)
-    .refine((v) => isRealDay(v), `The ${what} date is not a real date.`);
-
-/** True for an existing calendar day written YYYY-MM-DD (2026-02-30 is not one). */
-export function isRealDay(v: string): boolean {
-  const d = new Date(`${v}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-}
+    .refine((v) => isDay(v), `The ${what} date is not a real date.`);
 
 // No evidence proves a control for longer; a far date (9999-12-31) would make it effective for ever.
 const MAX_VALIDITY_YEARS = 10;

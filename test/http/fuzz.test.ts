@@ -207,7 +207,9 @@ function probesFor(route: RouteInfo): Probe[] {
   for (const name of paramNames(route)) for (const junk of PARAM_JUNK) add(`:${name}=${junk.slice(0, 40)}`, fill(route, { [name]: junk }), goodBody);
 
   if (route.method === 'POST') {
-    const all = (v: unknown) => Object.fromEntries(BODY_NAMES.map((n) => [n, v]));
+    // A non-string valid for a typed field (true for a flag) is swapped for that field's first junk.
+    const typed = (n: string, v: unknown) => (typeof v !== 'string' && TYPED_JUNK[n] && !TYPED_JUNK[n].includes(v) ? TYPED_JUNK[n][0] : v);
+    const all = (v: unknown) => Object.fromEntries(BODY_NAMES.map((n) => [n, typed(n, v)]));
     add('empty body', path);
     add('empty JSON object', path, { kind: 'json', value: {} });
     add('every field NUL-bearing (form)', path, { kind: 'form', fields: all('a\u0000b') });
