@@ -28,7 +28,7 @@ async function freshDb(name: string) {
   return { ctx, dir, dbFile: path.join(dir, 'attest.db') };
 }
 
-const { ctx, dir, dbFile } = await freshDb('import');
+const { ctx, dir } = await freshDb('import');
 const refs = (await ctx.db.selectFrom('controls').select('ref').orderBy('ref').execute()).map((r) => r.ref);
 const rand = seeded(7);
 const lines = ['title,kind,collected_at,controls,link_url,valid_until,description'];

@@ -46,7 +46,7 @@ export function registerActivityCommands(program: Command): void {
 async function verifyWithCheckpoints(file: string): Promise<void> {
   const { CheckpointFileError, readCheckpoints, verifyAgainstCheckpoints } = await import('./activity.checkpoint.ts');
   if (!fs.existsSync(file)) fail(`${file}: no such file`);
-  let checkpoints;
+  let checkpoints: Awaited<ReturnType<typeof readCheckpoints>>;
   try {
     checkpoints = await readCheckpoints(file);
   } catch (err) {

@@ -55,7 +55,8 @@ function groupMappings(list: repo.MappingWithTarget[]): Record<string, Record<st
     const value = m.strength === null && m.rationale === null
       ? m.relationship
       : { relationship: m.relationship, ...(m.strength !== null ? { strength: m.strength } : {}), ...(m.rationale ? { rationale: m.rationale } : {}) };
-    (out[m.framework] ??= {})[m.ref] = value;
+    out[m.framework] ??= {};
+    out[m.framework]![m.ref] = value;
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { principalOf } from '../http/actor.ts';
 import { isAppError } from '../http/errors.ts';
 import type { Routes } from '../http/routes.ts';
 import { uploadParser } from '../http/upload.ts';
-import { fileStore } from './evidence.service.ts';
+import { fileStore, type UploadedFile } from './evidence.service.ts';
 import { IMPORT_COLUMNS, importEvidenceCsv } from './import.service.ts';
 
 export function importRoutes(routes: Routes, ctx: AppContext): void {
@@ -16,7 +16,7 @@ export function importRoutes(routes: Routes, ctx: AppContext): void {
   });
 
   routes.post('/evidence/import', 'evidence.log', async (req, res) => {
-    let files;
+    let files: UploadedFile[];
     try {
       files = await upload(req, res);
     } catch (err) {

@@ -1,4 +1,4 @@
-import { AppError, isAppError, type ErrorCode } from './errors.ts';
+import { type AppError, isAppError, type ErrorCode } from './errors.ts';
 import { errorsByField } from './validate.ts';
 
 /** What a page needs to show a refused form again: the status, each field's message, or one message. */

@@ -1,7 +1,6 @@
 import type { User } from '../auth/users.service.ts';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /** The signed-in user (session cookie on pages, Bearer token on the API). */
@@ -11,5 +10,3 @@ declare global {
     }
   }
 }
-
-export {};

@@ -1,7 +1,6 @@
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueToken } from '../../src/auth/tokens.service.ts';
-import { cliPrincipal, systemPrincipal } from '../../src/auth/principal.ts';
+import { cliPrincipal } from '../../src/auth/principal.ts';
 import { readLibraryFiles } from '../../src/controls/library.files.ts';
 import { loadLibrary } from '../../src/controls/library.load.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';

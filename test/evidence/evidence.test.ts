@@ -186,8 +186,6 @@ describe('bad evidence input changes nothing', () => {
 
 describe('evidence API', () => {
   it('creates evidence with files (multipart) and with a link (JSON), lists, reviews and reports coverage', async () => {
-    const { issueToken } = await import('../../src/auth/tokens.service.ts');
-    const { systemPrincipal } = await import('../../src/auth/principal.ts');
     const carol = await buildUser(ctx, { role: 'grc', email: 'carol@example.test' });
     const dave = await buildUser(ctx, { role: 'grc', email: 'dave@example.test' });
     const carolToken = await tokenFor(ctx, carol, 'ci');

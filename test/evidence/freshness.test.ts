@@ -1,35 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../../src/auth/principal.ts';
 import { cliPrincipal } from '../../src/auth/principal.ts';
-import { readLibraryFiles } from '../../src/controls/library.files.ts';
-import { loadLibrary } from '../../src/controls/library.load.ts';
+import { updateControl } from '../../src/controls/controls.service.ts';
 import { computeCoverage } from '../../src/coverage/coverage.service.ts';
-import { createEvidence, reviewEvidence } from '../../src/evidence/evidence.service.ts';
 import { freshness } from '../../src/evidence/freshness.service.ts';
 import { defaultValidUntil } from '../../src/evidence/evidence.model.ts';
 import { runCli } from '../helpers/cli.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
-import { buildUser, principalFor } from '../helpers/factories.ts';
+import { buildEvidence, buildUser, loadFixtureLibrary, principalFor } from '../helpers/factories.ts';
 import { buildApp, signedIn } from '../helpers/http.ts';
-import { writeFixture } from '../helpers/library-fixture.ts';
 
 let ctx: TestContext;
-let submitter: Principal;
-let reviewer: Principal;
+let submitter: Awaited<ReturnType<typeof buildUser>>;
+let reviewer: Awaited<ReturnType<typeof buildUser>>;
 
-async function accepted(controls: string[], collected: string, validUntil: string, title = 'Evidence') {
-  const id = await createEvidence(ctx, submitter, { title, kind: 'link', collected_at: collected, valid_until: validUntil, controls, link_url: 'https://example.test/e' }, []);
-  await reviewEvidence(ctx, reviewer, id, { decision: 'accepted' });
-  return id;
+/** Evidence logged by one GRC user and accepted by another, through the evidence services. */
+async function accepted(controls: string[], collectedAt: string, validUntil: string, title = 'Evidence') {
+  return (await buildEvidence(ctx, { controls, collectedAt, validUntil, title, submitter, reviewer, review: 'accepted' })).id;
 }
 
 beforeAll(async () => {
   ctx = await createTestContext({ now: '2026-11-21T10:00:00.000Z' });
-  await loadLibrary(ctx, cliPrincipal, readLibraryFiles(writeFixture()), { overwrite: false });
-  const a = await buildUser(ctx, { role: 'grc' });
-  const b = await buildUser(ctx, { role: 'grc' });
-  submitter = principalFor(a);
-  reviewer = principalFor(b);
+  await loadFixtureLibrary(ctx);
+  submitter = await buildUser(ctx, { role: 'grc' });
+  reviewer = await buildUser(ctx, { role: 'grc' });
   await accepted(['IAM-01'], '2025-12-01', '2026-12-01', 'Access policy 2026');
   await accepted(['CRY-01'], '2026-06-01', '2026-10-31', 'KMS export June');
 });
@@ -70,13 +63,27 @@ describe('freshness', () => {
 
 describe('coverage rule details', () => {
   it('a not-implemented or not-applicable control is not effective, whatever its evidence', async () => {
-    expect((await computeCoverage(ctx, cliPrincipal, { framework: 'alpha', asOf: '2026-11-21', detail: true })).frameworks[0]!.requirements!.find((r) => r.ref === '1.1')!.status).toBe('met');
-    await ctx.db.updateTable('controls').set({ status: 'planned' }).where('ref', '=', 'IAM-01').execute();
-    const report = await computeCoverage(ctx, cliPrincipal, { framework: 'alpha', asOf: '2026-11-21', detail: true });
-    const req = report.frameworks[0]!.requirements!.find((r) => r.ref === '1.1')!;
-    expect(req.status).toBe('gap');
-    expect(req.reason).toContain('IAM-01: status is planned');
-    await ctx.db.updateTable('controls').set({ status: 'implemented' }).where('ref', '=', 'IAM-01').execute();
+    const requirement11 = async () =>
+      (await computeCoverage(ctx, cliPrincipal, { framework: 'alpha', asOf: '2026-11-21', detail: true })).frameworks[0]!.requirements!.find((r) => r.ref === '1.1')!;
+    // Edited as a GRC user edits a control; the library's IAM-01 is annual, owned by the CISO.
+    const editor = principalFor(await buildUser(ctx, { role: 'grc' }));
+    const iam01 = { owner: 'CISO', frequency: 'annual', status: 'implemented', applicable: true } as const;
+    expect((await requirement11()).status).toBe('met');
+    try {
+      await updateControl(ctx, editor, 'IAM-01', { ...iam01, status: 'planned' });
+      const planned = await requirement11();
+      expect(planned.status).toBe('gap');
+      expect(planned.reason).toContain('IAM-01: status is planned');
+
+      await updateControl(ctx, editor, 'IAM-01', { ...iam01, applicable: false, applicability_note: 'Out of scope for the test.' });
+      const excluded = await requirement11();
+      expect(excluded.status).toBe('gap');
+      expect(excluded.reason).toContain('IAM-01: marked not applicable');
+    } finally {
+      // Restored the same way, so the tests after this one see the library's IAM-01.
+      await updateControl(ctx, editor, 'IAM-01', iam01);
+    }
+    expect((await requirement11()).status).toBe('met');
   });
 
   it('partial when only a partly covering control is effective; shares are of applicable requirements', async () => {
@@ -89,7 +96,10 @@ describe('coverage rule details', () => {
     expect(fw.requirements![1]!.reason).toContain('fully covering CRY-01 is not effective (evidence expired after 2026-10-31)');
   });
 
-  it('`attest coverage` prints a table, or JSON on stdout only', () => {
+  it('`attest coverage` prints a table, or JSON on stdout only', async () => {
+    // Sets up the state it prints rather than relying on the test above having run: with CRY-02
+    // effective, alpha 1.2 is partial. Run after that test, a second accepted item changes nothing.
+    await accepted(['CRY-02'], '2026-11-01', '2027-10-31', 'Rotation log 2026');
     const table = runCli(['coverage', '--as-of', '2026-11-21'], ctx.childEnv);
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/alpha\s+1\s+1\s+0\s+1\s+50%/);

@@ -1,9 +1,8 @@
+import { pino } from 'pino';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueToken } from '../../src/auth/tokens.service.ts';
-import { systemPrincipal } from '../../src/auth/principal.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
-import { buildUser, tokenFor } from '../helpers/factories.ts';
+import { buildToken, buildUser, tokenFor } from '../helpers/factories.ts';
 import { Browser, buildApp, signedIn, type TestApp } from '../helpers/http.ts';
 
 let ctx: TestContext;
@@ -91,6 +90,57 @@ describe('bad requests', () => {
     for (const route of apiRoutes) {
       const openApiPath = route.path.replace('/api/v1', '').replace(/:(\w+)/g, '{$1}');
       expect(documented).toContain(openApiPath);
+    }
+  });
+});
+
+describe('unknown errors', () => {
+  /** What would give internals away: a stack frame, a file path, SQL, the driver's own words. */
+  const expectNoInternals = (text: string) => {
+    for (const leak of ['/work', 'node_modules', '/tmp/', 'at ', '.ts:', '.js:', 'Error:', 'destroyed', 'select ', 'SELECT ', 'sessions', 'api_tokens']) {
+      expect(text).not.toContain(leak);
+    }
+  };
+
+  it('a failure nobody foresaw is a plain 500 without internals, logged with the request id', async () => {
+    // A context of its own whose database goes away under a running app: every request that
+    // identifies its caller then fails inside the database layer.
+    const ctx2 = await createTestContext();
+    const logged: string[] = [];
+    ctx2.logger = pino({ level: 'error' }, { write: (line: string) => void logged.push(line) });
+    try {
+      const { app } = await buildApp(ctx2);
+      const user = await buildUser(ctx2, { role: 'grc', name: 'Sam Signedin' });
+      const browser = await signedIn(app, user);
+      const { secret } = await buildToken(ctx2, { user });
+      expect((await browser.get('/')).status).toBe(200);
+      expect((await supertest(app).get('/api/v1/me').set('Authorization', `Bearer ${secret}`)).status).toBe(200);
+      await ctx2.database.close();
+
+      const page = await browser.get('/').set('x-request-id', 'page-500');
+      expect(page.status).toBe(500);
+      expect(page.headers['content-type']).toContain('text/html');
+      expect(page.headers['x-request-id']).toBe('page-500');
+      expect(page.text).toContain('Something went wrong');
+      expect(page.text).toContain('The error has been logged.');
+      expect(page.text).toContain('page-500');
+      // The page is the plain error page, not the dashboard or a signed-in shell.
+      expect(page.text).not.toContain('Sam Signedin');
+      expectNoInternals(page.text);
+
+      const api = await supertest(app).get('/api/v1/me').set('Authorization', `Bearer ${secret}`).set('x-request-id', 'api-500');
+      expect(api.status).toBe(500);
+      expect(api.headers['content-type']).toContain('application/json');
+      expect(api.headers['x-request-id']).toBe('api-500');
+      expect(api.body).toEqual({ error: { code: 'internal', message: 'Something went wrong on our side. The error has been logged.' }, requestId: 'api-500' });
+      expectNoInternals(api.text);
+
+      // The details went to the log instead, under the same request ids.
+      const errors = logged.map((l) => JSON.parse(l) as { msg: string; reqId?: string; err?: { stack?: string } }).filter((l) => l.msg === 'unhandled error');
+      expect(errors.map((e) => e.reqId)).toEqual(['page-500', 'api-500']);
+      expect(errors[0]!.err?.stack).toContain('at ');
+    } finally {
+      await ctx2.cleanup();
     }
   });
 });
