@@ -55,3 +55,10 @@ export function formatInstant(iso: string): string {
   const d = new Date(iso);
   return `${dayOf(d)} ${d.toISOString().slice(11, 16)} UTC`;
 }
+
+/** The same day `months` later (negative: earlier); a day past the month's end rolls over, as Date does. */
+export function addMonths(day: string, months: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  return dayOf(d);
+}

@@ -70,8 +70,3 @@ export async function listActivity(
   ]);
   return { rows, total: Number(count.n) };
 }
-
-export async function distinctActions(db: Db): Promise<string[]> {
-  const rows = await db.selectFrom('activity').select('action').distinct().orderBy('action').execute();
-  return rows.map((r) => r.action);
-}

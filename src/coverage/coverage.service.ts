@@ -97,7 +97,7 @@ export async function computeCoverage(
       { ref: c.ref, title: c.title, status: c.status, applicable: c.applicable === 1, retired: c.retired_at !== null, validUntil: validUntil.get(c.id) },
     ]),
   );
-  const effective = (c: ControlInfo) => !c.retired && c.validUntil !== undefined;
+  const effective = (c: ControlInfo) => c.applicable && !c.retired && c.status === 'implemented' && c.validUntil !== undefined;
 
   const byRequirement = new Map<number, { controlId: number; relationship: Relationship }[]>();
   for (const m of mappings) {

@@ -6,7 +6,7 @@ import { systemPrincipal, userPrincipal, type Principal } from '../auth/principa
 import type { Frequency } from '../controls/controls.model.ts';
 import { readLibraryFiles } from '../controls/library.files.ts';
 import { loadLibrary } from '../controls/library.load.ts';
-import { addDays, today as todayOf } from '../dates.ts';
+import { addDays, addMonths, today as todayOf } from '../dates.ts';
 import { createEvidence, createVersion, reviewEvidence, type UploadedFile } from '../evidence/evidence.service.ts';
 import { fileStore } from '../evidence/evidence.service.ts';
 import fs from 'node:fs/promises';
@@ -22,11 +22,7 @@ interface Planned {
   index: number;
 }
 
-function monthsBack(day: string, months: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() - months);
-  return d.toISOString().slice(0, 10);
-}
+const monthsBack = (day: string, months: number) => addMonths(day, -months);
 
 /**
  * Fills a fresh database with a two-year programme: the shipped library, demo users, and evidence
@@ -67,9 +63,7 @@ export async function buildDemo(ctx: AppContext & { setNow(iso: string): void },
       const fate = recent && r < 0.5 ? 'pending' : r < 0.05 ? 'rejected' : r < 0.08 ? 'corrected' : 'accepted';
       plan.push({ day, controlRef: c.ref, controlTitle: c.title, frequency: c.frequency as Frequency, fate, index });
       index += 1;
-      const d = new Date(`${day}T00:00:00Z`);
-      d.setUTCMonth(d.getUTCMonth() + months);
-      day = d.toISOString().slice(0, 10);
+      day = addMonths(day, months);
     }
   }
   plan.sort((a, b) => a.day.localeCompare(b.day) || a.controlRef.localeCompare(b.controlRef));

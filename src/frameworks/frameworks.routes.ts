@@ -2,9 +2,9 @@ import type { AppContext } from '../context.ts';
 import { can } from '../auth/policy.ts';
 import { relationshipLabels } from '../controls/controls.model.ts';
 import { principalOf } from '../http/actor.ts';
-import { isAppError } from '../http/errors.ts';
+import { submitForm } from '../http/forms.ts';
 import type { Routes } from '../http/routes.ts';
-import { errorsByField, parseInput } from '../http/validate.ts';
+import { parseInput } from '../http/validate.ts';
 import { crosswalk, crosswalkCsv } from './crosswalk.service.ts';
 import { crosswalkQuery, requirementParams, searchQuery, slugParam } from './frameworks.schema.ts';
 import { getFramework, getRequirement, listFrameworks, requirementTree } from './frameworks.service.ts';
@@ -38,18 +38,19 @@ export function frameworkRoutes(routes: Routes, ctx: AppContext): void {
     const query = req.query as Record<string, string | undefined>;
     const model = { title: 'Crosswalk', section: 'frameworks', frameworks, values: query };
     if (!query.from && !query.to) return res.render('frameworks/crosswalk', model);
-    try {
-      const input = parseInput(crosswalkQuery, query);
-      const cw = await crosswalk(ctx, principalOf(req), input.from, input.to);
-      if (input.format === 'csv') {
-        res.attachment(`crosswalk-${cw.from.slug}-to-${cw.to.slug}.csv`).type('text/csv; charset=utf-8').send(crosswalkCsv(cw));
-        return;
-      }
-      res.render('frameworks/crosswalk', { ...model, crosswalk: cw, csvHref: `/crosswalk?from=${encodeURIComponent(cw.from.slug)}&to=${encodeURIComponent(cw.to.slug)}&format=csv` });
-    } catch (err) {
-      if (!isAppError(err) || err.code !== 'validation_failed') throw err;
-      res.status(422).render('frameworks/crosswalk', { ...model, errors: errorsByField(err.fields) });
-    }
+    await submitForm(
+      async () => {
+        const input = parseInput(crosswalkQuery, query);
+        const cw = await crosswalk(ctx, principalOf(req), input.from, input.to);
+        if (input.format === 'csv') {
+          res.attachment(`crosswalk-${cw.from.slug}-to-${cw.to.slug}.csv`).type('text/csv; charset=utf-8').send(crosswalkCsv(cw));
+          return;
+        }
+        res.render('frameworks/crosswalk', { ...model, crosswalk: cw, csvHref: `/crosswalk?from=${encodeURIComponent(cw.from.slug)}&to=${encodeURIComponent(cw.to.slug)}&format=csv` });
+      },
+      (failure) => res.status(failure.status).render('frameworks/crosswalk', { ...model, errors: failure.errors }),
+      ['validation_failed'],
+    );
   });
 
   routes.get('/search', 'catalog.read', async (req, res) => {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 import { roleLabels, isRole } from '../auth/roles.ts';
+import { formatInstant } from '../dates.ts';
 
 export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
 
@@ -10,7 +11,7 @@ export function formatDateTime(iso: unknown): string {
   if (typeof iso !== 'string' || iso === '') return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
+  return formatInstant(iso);
 }
 
 const helpers = {
