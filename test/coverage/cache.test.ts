@@ -62,7 +62,13 @@ describe('the dashboard follows changes, though it reads coverage through a cach
   it('evidence logged and accepted through the pages turns the dashboard figures', async () => {
     expect(await dashboard(alice)).toEqual(allGaps);
 
-    const logged = await postEvidenceForm(alice, '/evidence', { title: 'KMS export', kind: 'link', collected_at: '2026-11-20', controls: 'CRY-01', link_url: 'https://kms.example.test/export' });
+    const logged = await postEvidenceForm(alice, '/evidence', {
+      title: 'KMS export',
+      kind: 'link',
+      collected_at: '2026-11-20',
+      controls: 'CRY-01',
+      link_url: 'https://kms.example.test/export',
+    });
     expect(logged.status).toBe(303);
     const id = Number(/\/evidence\/(\d+)/.exec(logged.headers.location!)![1]);
     // Submitted evidence does not count yet.

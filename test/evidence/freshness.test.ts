@@ -90,7 +90,11 @@ describe('coverage rule details', () => {
     await accepted(['CRY-02'], '2026-11-01', '2027-10-31');
     const report = await computeCoverage(ctx, cliPrincipal, { framework: 'alpha', asOf: '2026-11-21', detail: true });
     const fw = report.frameworks[0]!;
-    expect(fw.requirements!.map((r) => [r.ref, r.status])).toEqual([['1.1', 'met'], ['1.2', 'partial'], ['1.3', 'not_applicable']]);
+    expect(fw.requirements!.map((r) => [r.ref, r.status])).toEqual([
+      ['1.1', 'met'],
+      ['1.2', 'partial'],
+      ['1.3', 'not_applicable'],
+    ]);
     expect(fw.counts).toEqual({ met: 1, partial: 1, gap: 0, notApplicable: 1, applicable: 2 });
     expect(fw.metPercent).toBe(50);
     expect(fw.requirements![1]!.reason).toContain('fully covering CRY-01 is not effective (evidence expired after 2026-10-31)');

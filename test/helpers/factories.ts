@@ -76,10 +76,7 @@ export interface EvidenceOverrides {
  * Evidence logged through the evidence service as a GRC user would (a link, no file), and, when
  * asked, accepted or rejected by someone else through the review service.
  */
-export async function buildEvidence(
-  ctx: TestContext,
-  overrides: EvidenceOverrides = {},
-): Promise<{ id: number; submitter: Person; reviewer: Person | null }> {
+export async function buildEvidence(ctx: TestContext, overrides: EvidenceOverrides = {}): Promise<{ id: number; submitter: Person; reviewer: Person | null }> {
   const submitter = overrides.submitter ?? (await buildUser(ctx, { role: 'grc' }));
   counter += 1;
   const id = await createEvidence(

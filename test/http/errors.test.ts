@@ -19,11 +19,7 @@ afterAll(() => ctx.cleanup());
 
 describe('bad requests', () => {
   it('malformed JSON on the API gets 400 JSON with a clear message and a request id', async () => {
-    const res = await supertest(t.app)
-      .post('/api/v1/me')
-      .set('Authorization', `Bearer ${token}`)
-      .set('Content-Type', 'application/json')
-      .send('{"broken": ');
+    const res = await supertest(t.app).post('/api/v1/me').set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send('{"broken": ');
     expect(res.status).toBe(400);
     expect(res.body.error).toEqual({ code: 'bad_request', message: 'The request body is not valid JSON.' });
     expect(res.body.requestId).toBe(res.headers['x-request-id']);
