@@ -35,7 +35,7 @@ export function authRoutes(routes: Routes, ctx: AppContext, loginLimits: LoginLi
     });
 
   routes.post('/login', 'public', ...loginLimits.middlewares(limited), async (req, res) => {
-    const body = req.body as Record<string, unknown>;
+    const body = (req.body ?? {}) as Record<string, unknown>;
     try {
       const input = parseInput(loginSchema, body);
       const { token, user } = await signIn(ctx, input, requestOrigin(req));

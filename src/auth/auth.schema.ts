@@ -42,7 +42,11 @@ export const changeRoleSchema = z.object({ role });
 export const issueTokenSchema = z.object({
   name: z.string({ error: 'Name the token.' }).trim().min(1, 'Name the token, e.g. "CI evidence upload".').max(80, 'Token names are at most 80 characters.'),
   expires_in_days: z
-    .union([z.literal(''), z.coerce.number().int('Whole days only.').min(1, 'At least 1 day.').max(730, 'At most 730 days.')])
+    .union([
+      z.literal(''),
+      // Only digits from a form or a JSON number: `true` or `[5]` are not a number of days.
+      z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number({ error: 'Whole days only.' }).int('Whole days only.').min(1, 'At least 1 day.').max(730, 'At most 730 days.')),
+    ])
     .optional()
     .transform((v) => (v === '' || v === undefined ? null : v)),
 });

@@ -29,6 +29,19 @@ export const permissions = {
   'evidence.share': ['admin', 'grc'],
   'evidence.files.read': ['admin', 'grc', 'customer_compliance'],
   'questionnaires.use': ['admin', 'grc', 'customer_compliance'],
+  /** The register of certifications and reports; customer-compliance staff read it (to answer customers). */
+  'certifications.read': ['admin', 'grc', 'customer_compliance', 'viewer'],
+  'certifications.edit': ['admin', 'grc'],
+  /** Audits, findings, evidence requests, the calendar. Auditors: their audits only, inside their window (coming). */
+  'audits.read': ['admin', 'grc', 'viewer'],
+  'audits.edit': ['admin', 'grc'],
+  /** Comment, raise evidence requests, record findings. */
+  'audits.participate': ['admin', 'grc'],
+  /** Customers' demand for certifications not held yet, and the planning page. */
+  'demand.read': ['admin', 'grc', 'customer_compliance', 'viewer'],
+  'demand.record': ['admin', 'grc', 'customer_compliance'],
+  /** Send everyone's reminder digest now (the daily job does it by itself). */
+  'reminders.send': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof permissions;

@@ -2,6 +2,8 @@ import type { ActivityAction } from '../activity/activity.actions.ts';
 import type { Role } from '../auth/roles.ts';
 import type { Frequency, ImplementationStatus, Relationship } from '../controls/controls.model.ts';
 import type { EvidenceKind, EvidenceStatus } from '../evidence/evidence.model.ts';
+import type { AuditKind, AuditStatus, CommentSubject, FindingKind, FindingStatus, RequestStatus } from '../audits/audits.model.ts';
+import type { CertificationKind, DemandSource, EventKind, EventStatus } from '../certifications/certifications.model.ts';
 import type { Generated } from 'kysely';
 
 // Table types. Timestamps are UTC ISO-8601 text, days are YYYY-MM-DD text, booleans are 0/1
@@ -28,6 +30,8 @@ export interface UsersTable {
   last_login_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Control owners are job titles; a user with this title owns those controls' evidence dates. */
+  job_title: string | null;
 }
 
 export interface SessionsTable {
@@ -169,6 +173,165 @@ export interface EvidenceFilesTable {
   uploaded_at: string;
 }
 
+export interface CertificationsTable {
+  id: Generated<number>;
+  framework_id: number;
+  kind: CertificationKind;
+  number: string;
+  issuer: string;
+  scope: string;
+  issued_on: string | null;
+  /** For a SOC 2 report: the period it covers. */
+  valid_from: string;
+  valid_until: string;
+  withdrawn_on: string | null;
+  document_evidence_id: number | null;
+  owner_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditsTable {
+  id: Generated<number>;
+  kind: AuditKind;
+  title: string;
+  certification_id: number | null;
+  firm: string;
+  lead_auditor: string;
+  period_from: string | null;
+  period_to: string | null;
+  fieldwork_from: string | null;
+  fieldwork_to: string | null;
+  status: AuditStatus;
+  owner_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditFrameworksTable {
+  audit_id: number;
+  framework_id: number;
+}
+
+export interface AuditScopeTable {
+  audit_id: number;
+  requirement_id: number;
+}
+
+export interface AuditAssignmentsTable {
+  id: Generated<number>;
+  audit_id: number;
+  user_id: number;
+  access_from: string;
+  access_until: string;
+  created_at: string;
+  removed_at: string | null;
+}
+
+export interface ProgrammeEventsTable {
+  id: Generated<number>;
+  certification_id: number | null;
+  audit_id: number | null;
+  framework_id: number | null;
+  kind: EventKind;
+  title: string;
+  starts_on: string;
+  ends_on: string | null;
+  rrule: string | null;
+  owner_id: number | null;
+  status: EventStatus;
+  done_on: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FindingsTable {
+  id: Generated<number>;
+  audit_id: number;
+  ref: string;
+  kind: FindingKind;
+  title: string;
+  description: string;
+  owner_id: number;
+  root_cause: string;
+  corrective_action: string;
+  due_on: string;
+  status: FindingStatus;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FindingLinksTable {
+  finding_id: number;
+  requirement_id: number | null;
+  control_id: number | null;
+}
+
+export interface EvidenceRequestsTable {
+  id: Generated<number>;
+  audit_id: number;
+  ref: string;
+  title: string;
+  description: string;
+  requirement_id: number | null;
+  control_id: number | null;
+  assignee_id: number | null;
+  due_on: string;
+  status: RequestStatus;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EvidenceRequestLinksTable {
+  request_id: number;
+  evidence_id: number;
+}
+
+export interface CommentsTable {
+  id: Generated<number>;
+  subject_type: CommentSubject;
+  subject_id: number;
+  author_id: number | null;
+  body: string;
+  created_at: string;
+}
+
+export interface CertificationRequestsTable {
+  id: Generated<number>;
+  customer: string;
+  framework_id: number | null;
+  scheme: string;
+  requested_on: string;
+  note: string;
+  /** Whole currency units, optional. */
+  contract_value: number | null;
+  source: DemandSource;
+  source_ref: string | null;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface CalendarFeedsTable {
+  id: Generated<number>;
+  user_id: number | null;
+  audit_id: number | null;
+  token_hash: string;
+  prefix: string;
+  created_by: number | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface ReminderDeliveriesTable {
+  id: Generated<number>;
+  user_id: number;
+  day: string;
+  channel: 'email' | 'app';
+  item_count: number;
+  created_at: string;
+}
+
 export interface DB {
   app_settings: AppSettingsTable;
   users: UsersTable;
@@ -184,4 +347,18 @@ export interface DB {
   evidence: EvidenceTable;
   evidence_controls: EvidenceControlsTable;
   evidence_files: EvidenceFilesTable;
+  certifications: CertificationsTable;
+  audits: AuditsTable;
+  audit_frameworks: AuditFrameworksTable;
+  audit_scope: AuditScopeTable;
+  audit_assignments: AuditAssignmentsTable;
+  programme_events: ProgrammeEventsTable;
+  findings: FindingsTable;
+  finding_links: FindingLinksTable;
+  evidence_requests: EvidenceRequestsTable;
+  evidence_request_links: EvidenceRequestLinksTable;
+  comments: CommentsTable;
+  certification_requests: CertificationRequestsTable;
+  calendar_feeds: CalendarFeedsTable;
+  reminder_deliveries: ReminderDeliveriesTable;
 }

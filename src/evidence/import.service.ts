@@ -9,6 +9,7 @@ import { unitOfWork } from '../db/unit-of-work.ts';
 import type { Frequency } from '../controls/controls.model.ts';
 import { defaultValidUntil } from './evidence.model.ts';
 import * as repo from './evidence.repository.ts';
+import { nulPaths } from '../http/nul-guard.ts';
 import { evidenceInputSchema } from './evidence.schema.ts';
 
 export const IMPORT_COLUMNS = ['title', 'kind', 'collected_at', 'controls', 'link_url', 'valid_until', 'description'] as const;
@@ -74,6 +75,12 @@ export async function importEvidenceCsv(ctx: AppContext, principal: Principal, c
     if (found.length < MAX_REPORTED) found.push(p);
   };
   for (const { line, record } of rows) {
+    // PostgreSQL refuses NUL bytes that SQLite would store: refuse them the same on both.
+    const nul = nulPaths(record);
+    if (nul.length) {
+      for (const field of nul) report({ line, field, message: 'Contains a NUL character, which is not allowed.' });
+      continue;
+    }
     const parsed = evidenceInputSchema.safeParse(record);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) report({ line, field: issue.path.join('.') || 'row', message: issue.message });

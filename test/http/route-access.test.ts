@@ -25,6 +25,14 @@ const roleTable: Record<string, Role[] | 'public'> = {
   'evidence.share': ['admin', 'grc'],
   'evidence.files.read': ['admin', 'grc', 'customer_compliance'],
   'questionnaires.use': ['admin', 'grc', 'customer_compliance'],
+  'certifications.read': ['admin', 'grc', 'customer_compliance', 'viewer'],
+  'certifications.edit': ['admin', 'grc'],
+  'audits.read': ['admin', 'grc', 'viewer'],
+  'audits.edit': ['admin', 'grc'],
+  'audits.participate': ['admin', 'grc'],
+  'demand.read': ['admin', 'grc', 'customer_compliance', 'viewer'],
+  'demand.record': ['admin', 'grc', 'customer_compliance'],
+  'reminders.send': ['admin'],
 };
 
 let ctx: TestContext;

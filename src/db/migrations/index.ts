@@ -5,6 +5,7 @@ import * as evidence from './2026_11_21_0003_evidence.ts';
 import * as activityGuard from './2026_11_29_0001_activity_guard.ts';
 import * as evidenceShareable from './2026_11_29_0002_evidence_shareable.ts';
 import * as valueChecks from './2026_11_29_0003_value_checks.ts';
+import * as auditProgramme from './2026_11_29_0004_audit_programme.ts';
 
 /** Every migration, by name. Names sort by date; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0001_activity_guard': activityGuard,
   '2026_11_29_0002_evidence_shareable': evidenceShareable,
   '2026_11_29_0003_value_checks': valueChecks,
+  '2026_11_29_0004_audit_programme': auditProgramme,
 };
