@@ -16,7 +16,9 @@ const items: NavItem[] = [
   { key: 'frameworks', label: 'Frameworks', href: '/frameworks', action: 'catalog.read' },
   { key: 'controls', label: 'Controls', href: '/controls', action: 'catalog.read' },
   { key: 'evidence', label: 'Evidence', href: '/evidence', action: 'evidence.read' },
-  { key: 'audits', label: 'Audits', href: '/audits', action: 'app.use', coming: true },
+  { key: 'calendar', label: 'Calendar', href: '/calendar', action: 'audits.read' },
+  { key: 'certifications', label: 'Certifications', href: '/certifications', action: 'certifications.read' },
+  { key: 'audits', label: 'Audits', href: '/audits', action: 'audits.read' },
   { key: 'questionnaires', label: 'Questionnaires', href: '/questionnaires', action: 'questionnaires.use', coming: true },
   { key: 'admin', label: 'Admin', href: '/admin/users', action: 'users.manage' },
 ];
