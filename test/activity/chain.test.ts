@@ -5,7 +5,7 @@ import { recordActivity, verifyChain, withActivity } from '../../src/activity/ac
 import { systemPrincipal } from '../../src/auth/principal.ts';
 import { runCli } from '../helpers/cli.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
-import { dropGuard } from './tamper.ts';
+import { appendRecords, dropGuard } from './tamper.ts';
 
 let ctx: TestContext;
 
@@ -58,18 +58,25 @@ describe('the activity hash chain', () => {
   });
 
   it('`attest activity verify` passes on an intact chain and exits 1 naming the first altered record', async () => {
-    const intact = runCli(['activity', 'verify'], ctx.childEnv);
-    expect(intact.stderr).toBe('');
-    expect(intact.status).toBe(0);
-    expect(intact.stdout).toMatch(/intact: \d+ records verified/);
+    // A chain of its own: the records of the tests above are not this test's to rely on or to tamper with.
+    const fresh = await createTestContext();
+    try {
+      await appendRecords(fresh, 5);
+      const intact = runCli(['activity', 'verify'], fresh.childEnv);
+      expect(intact.stderr).toBe('');
+      expect(intact.status).toBe(0);
+      expect(intact.stdout).toMatch(/intact: 5 records verified/);
 
-    const victim = await ctx.db.selectFrom('activity').select('id').orderBy('id').offset(2).limit(1).executeTakeFirstOrThrow();
-    await dropGuard(ctx);
-    await sql`update activity set details = ${'{"a":"tampered"}'} where id = ${victim.id}`.execute(ctx.db);
-    const broken = runCli(['activity', 'verify'], ctx.childEnv);
-    expect(broken.status).toBe(1);
-    expect(broken.stdout).toContain(`BROKEN at record ${victim.id}`);
-    expect(broken.stdout).toContain('altered');
+      const victim = await fresh.db.selectFrom('activity').select('id').orderBy('id').offset(2).limit(1).executeTakeFirstOrThrow();
+      await dropGuard(fresh);
+      await sql`update activity set details = ${'{"a":"tampered"}'} where id = ${victim.id}`.execute(fresh.db);
+      const broken = runCli(['activity', 'verify'], fresh.childEnv);
+      expect(broken.status).toBe(1);
+      expect(broken.stdout).toContain(`BROKEN at record ${victim.id}`);
+      expect(broken.stdout).toContain('altered');
+    } finally {
+      await fresh.cleanup();
+    }
   });
 
   it('detects a deleted record at the record after it', async () => {

@@ -32,6 +32,8 @@ describe('attest CLI', () => {
   });
 
   it('`user add` refuses a bad role, a bad email and a duplicate, changing nothing', async () => {
+    // The duplicate is made here, not left over from the test above.
+    expect(runCli(['user', 'add', '--email', 'taken@example.test', '--role', 'viewer'], ctx.childEnv).status).toBe(0);
     const count = async () => (await ctx.db.selectFrom('users').select('id').execute()).length;
     const before = await count();
     const badRole = runCli(['user', 'add', '--email', 'x@example.test', '--role', 'root'], ctx.childEnv);
@@ -40,7 +42,7 @@ describe('attest CLI', () => {
     const badEmail = runCli(['user', 'add', '--email', 'not-an-email', '--role', 'grc'], ctx.childEnv);
     expect(badEmail.status).toBe(2);
     expect(badEmail.stderr).toContain('--email: Enter a valid email address');
-    const dup = runCli(['user', 'add', '--email', 'auditor@example.test', '--role', 'grc'], ctx.childEnv);
+    const dup = runCli(['user', 'add', '--email', 'Taken@Example.test', '--role', 'grc'], ctx.childEnv);
     expect(dup.status).toBe(1);
     expect(dup.stderr).toContain('already exists');
     expect(await count()).toBe(before);
