@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { DB } from '../db/schema.ts';
 import { GENESIS_HASH } from './activity.hash.ts';
-import { walkChain } from './activity.repository.ts';
+import { chainHead, walkChain } from './activity.repository.ts';
 import { verifyChain, type VerifyResult } from './activity.service.ts';
 
 // The hash chain shows a record altered or removed in the middle, but someone who can write to the
@@ -37,16 +37,7 @@ export function checkpointFile(config: Pick<AppContext['config'], 'dataDir'>): s
  */
 export async function computeCheckpoint(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<Checkpoint> {
   const at = ctx.clock().toISOString();
-  const head = await ctx.db
-    .selectFrom('activity as a')
-    .select((eb) => [
-      'a.id',
-      'a.hash',
-      eb.selectFrom('activity as b').whereRef('b.id', '<=', 'a.id').select(eb.fn.countAll<number>().as('n')).as('count'),
-    ])
-    .orderBy('a.id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const head = await chainHead(ctx.db);
   if (!head) return { count: 0, id: null, hash: GENESIS_HASH, at };
   return { count: Number(head.count), id: head.id, hash: head.hash, at };
 }

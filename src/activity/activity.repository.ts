@@ -70,3 +70,13 @@ export async function listActivity(
   ]);
   return { rows, total: Number(count.n) };
 }
+
+/** The newest record with the number of records up to it, read in one statement (one snapshot). */
+export function chainHead(db: Db) {
+  return db
+    .selectFrom('activity as a')
+    .select((eb) => ['a.id', 'a.hash', eb.selectFrom('activity as b').whereRef('b.id', '<=', 'a.id').select(eb.fn.countAll<number>().as('n')).as('count')])
+    .orderBy('a.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
