@@ -1,13 +1,17 @@
 import { Command } from 'commander';
 import { registerActivityCommands } from './activity/activity.cli.ts';
+import { registerAuditCommands } from './audits/audits.cli.ts';
+import { registerCertificationCommands } from './certifications/certifications.cli.ts';
 import { registerUserCommands } from './auth/auth.cli.ts';
 import { fail, setup, withDatabaseAsIs } from './cli.support.ts';
 import { ConfigError } from './config.ts';
 import { registerControlsCommands } from './controls/controls.cli.ts';
 import { registerCoverageCommand } from './coverage/coverage.cli.ts';
+import { registerCalendarCommand } from './calendar/calendar.cli.ts';
 import { registerDemoCommand } from './demo/demo.cli.ts';
 import { registerEvidenceCommands } from './evidence/evidence.cli.ts';
 import { registerCrosswalkCommand } from './frameworks/frameworks.cli.ts';
+import { registerReminderCommands } from './reminders/reminders.cli.ts';
 
 // The `attest` command. Each domain registers its own commands (`*.cli.ts`); this file keeps the
 // process-level ones. JSON and CSV go to stdout; progress, logs and messages go to stderr.
@@ -59,8 +63,12 @@ registerActivityCommands(program);
 registerControlsCommands(program);
 registerCrosswalkCommand(program);
 registerCoverageCommand(program);
+registerCalendarCommand(program);
 registerEvidenceCommands(program);
+registerAuditCommands(program);
+registerCertificationCommands(program);
 registerDemoCommand(program);
+registerReminderCommands(program);
 
 program
   .command('browser')

@@ -25,7 +25,27 @@ const envSchema = z.object({
   UPLOAD_MAX_MB: z.coerce.number().positive().max(2048).default(50),
   /** Evidence whose validity ends within this many days is listed as expiring soon. */
   EVIDENCE_EXPIRY_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** A certification whose validity ends within this many days is shown as expiring. */
+  CERT_EXPIRY_WINDOW_DAYS: z.coerce.number().int().min(1).max(730).default(90),
   PUPPETEER_EXECUTABLE_PATH: z.string().min(1).optional(),
+  /** `smtp://user:pass@host:587` (or `smtps://…:465`): reminder digests go out by e-mail; unset, they are shown in the app only. */
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: 'must be a URL like smtp://user:password@mail.example.com:587 (smtp: or smtps:)' })
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .max(254)
+    .regex(/^[^\r\n]*@[^\r\n]*$/, 'must be one sender address on one line, like "Attest <attest@example.com>"')
+    .default('Attest <attest@localhost>'),
+  /** Where people reach the app; e-mailed links start with it. Default http://127.0.0.1:PORT. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, like https://attest.example.com' }).optional(),
+  /** Reminder digests list what falls due within this many days (and everything overdue). */
+  REMINDER_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /** When set (HH:MM, UTC), the server sends the reminder digest once a day at that time. */
+  REMINDERS_DAILY_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day HH:MM in UTC, 00:00 to 23:59 (e.g. 07:00)')
+    .optional(),
 });
 
 export type Config = Readonly<{
@@ -41,7 +61,12 @@ export type Config = Readonly<{
   login: Readonly<{ maxPerAccount: number; maxPerIp: number; windowMinutes: number }>;
   uploadMaxBytes: number;
   expiryWindowDays: number;
+  certExpiryWindowDays: number;
   browserPath: string | undefined;
+  /** Absolute base of links that leave the app (e-mails), without a trailing slash. */
+  publicUrl: string;
+  mail: Readonly<{ smtpUrl: string | null; from: string }>;
+  reminders: Readonly<{ windowDays: number; dailyAt: string | null }>;
 }>;
 
 export class ConfigError extends Error {}
@@ -71,7 +96,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     uploadMaxBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
     expiryWindowDays: e.EVIDENCE_EXPIRY_WINDOW_DAYS,
+    certExpiryWindowDays: e.CERT_EXPIRY_WINDOW_DAYS,
     browserPath: e.PUPPETEER_EXECUTABLE_PATH,
+    publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
+    mail: Object.freeze({ smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM }),
+    reminders: Object.freeze({ windowDays: e.REMINDER_WINDOW_DAYS, dailyAt: e.REMINDERS_DAILY_AT ?? null }),
   });
 }
 

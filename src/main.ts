@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { systemPrincipal } from './auth/principal.ts';
 import { describeDatabase } from './db/database.ts';
 import type { Logger } from './logger.ts';
+import { startDailyReminders } from './reminders/reminders.scheduler.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -24,12 +25,15 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ database: describeDatabase(config.databaseUrl) }, `Attest is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`);
+  // REMINDERS_DAILY_AT: the digest goes out once a day by itself; stopped on shutdown.
+  const dailyReminders = startDailyReminders(ctx);
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    dailyReminders?.stop();
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     server.close(async () => {
       clearTimeout(force);

@@ -2,6 +2,11 @@
  * The OpenAPI document for /api/v1. Each domain contributes its paths; the document is served at
  * /api/v1/openapi.json and a test checks that every registered API route appears in it.
  */
+import { calendarPaths } from './openapi.calendar.ts';
+import { certificationPaths } from './openapi.certifications.ts';
+
+import { auditPaths } from './openapi.audits.ts';
+
 type PathItem = Record<string, unknown>;
 
 const errorSchema = {
@@ -41,9 +46,14 @@ const paths: Record<string, PathItem> = {
   },
 };
 
+addApiPaths(calendarPaths);
+addApiPaths(certificationPaths);
+
 export function addApiPaths(more: Record<string, PathItem>): void {
   Object.assign(paths, more);
 }
+
+addApiPaths(auditPaths);
 
 export function openApiDocument(): Record<string, unknown> {
   return {

@@ -5,11 +5,12 @@ import { setFlash } from '../http/flash.ts';
 import { submitForm } from '../http/forms.ts';
 import type { Routes } from '../http/routes.ts';
 import { parseInput } from '../http/validate.ts';
-import { changeRoleSchema, createUserSchema, idParam } from './auth.schema.ts';
+import { controlFacets } from '../controls/controls.service.ts';
+import { changeRoleSchema, createUserSchema, idParam, jobTitleSchema } from './auth.schema.ts';
 import type { LoginLimits } from './login-limits.ts';
 import { roleLabels, roles } from './roles.ts';
 import { listTokens, revokeToken } from './tokens.service.ts';
-import { changeRole, createUser, getUser, listUsers, setDisabled, unlockSignIn } from './users.service.ts';
+import { changeRole, createUser, getUser, listUsers, setDisabled, setJobTitle, unlockSignIn } from './users.service.ts';
 
 const roleOptions = roles.map((r) => ({ value: r, label: roleLabels[r] }));
 
@@ -44,7 +45,9 @@ export function adminRoutes(routes: Routes, ctx: AppContext, loginLimits: LoginL
   const renderUser = async (req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) => {
     const { id } = parseInput(idParam, req.params);
     const principal = principalOf(req);
-    const [user, tokens] = await Promise.all([getUser(ctx, principal, id), listTokens(ctx, principal, id)]);
+    const [user, tokens, { owners }] = await Promise.all([getUser(ctx, principal, id), listTokens(ctx, principal, id), controlFacets(ctx, principal)]);
+    // The control owner this title makes the user, matched as the evidence-due calendar matches it.
+    const ownerMatch = user.jobTitle ? (owners.find((o) => o.trim().toLowerCase() === user.jobTitle?.trim().toLowerCase()) ?? null) : null;
     res.status(status).render('admin/user', {
       title: user.email,
       section: 'admin',
@@ -54,6 +57,7 @@ export function adminRoutes(routes: Routes, ctx: AppContext, loginLimits: LoginL
       signIn: await loginLimits.status(user.email),
       isSelf: principal.userId === user.id,
       roleOptions: roleOptions.map((o) => ({ ...o, selected: o.value === user.role })),
+      jobTitle: { value: user.jobTitle ?? '', owners, ownerMatch },
       ...extra,
     });
   };
@@ -69,6 +73,23 @@ export function adminRoutes(routes: Routes, ctx: AppContext, loginLimits: LoginL
         res.redirect(303, `/admin/users/${id}`);
       },
       (failure) => renderUser(req, res, 422, { roleError: Object.values(failure.errors)[0] ?? failure.message }),
+    );
+  });
+
+  routes.post('/admin/users/:id/job-title', 'users.manage', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    await submitForm(
+      async () => {
+        const user = await setJobTitle(ctx, principalOf(req), id, parseInput(jobTitleSchema, req.body).job_title);
+        // The title itself is on the page below; a long one would not fit the message.
+        setFlash(res, 'success', user.jobTitle ? `Job title of ${user.email} saved.` : `${user.email} has no job title now.`);
+        res.redirect(303, `/admin/users/${id}`);
+      },
+      (failure) =>
+        renderUser(req, res, 422, {
+          jobTitleError: failure.errors.job_title ?? Object.values(failure.errors)[0] ?? failure.message,
+          jobTitleValue: typeof req.body?.job_title === 'string' ? req.body.job_title : '',
+        }),
     );
   });
 

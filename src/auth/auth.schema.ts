@@ -51,4 +51,17 @@ export const issueTokenSchema = z.object({
     .transform((v) => (v === '' || v === undefined ? null : v)),
 });
 
+/**
+ * A job title names the control owner a user is ("CISO"); empty clears it. Control characters and
+ * bidirectional overrides are refused: the title is matched against control owners and shown to others.
+ */
+export const jobTitleSchema = z.object({
+  job_title: z
+    .string({ error: 'Enter a job title, or leave it empty to clear it.' })
+    .trim()
+    .max(120, 'Job titles are at most 120 characters.')
+    .refine((v) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(v), 'Job titles cannot contain control characters or text-direction overrides.')
+    .transform((v) => (v === '' ? null : v)),
+});
+
 export const idParam = z.object({ id: z.coerce.number().int().positive() });

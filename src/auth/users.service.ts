@@ -20,6 +20,8 @@ export interface User {
   disabledAt: string | null;
   lastLoginAt: string | null;
   createdAt: string;
+  /** The control owner this user is ("CISO"); they own those controls' evidence due dates. */
+  jobTitle: string | null;
 }
 
 export function toUser(row: repo.UserRow): User {
@@ -34,6 +36,7 @@ export function toUser(row: repo.UserRow): User {
     disabledAt: row.disabled_at,
     lastLoginAt: row.last_login_at,
     createdAt: row.created_at,
+    jobTitle: row.job_title,
   };
 }
 
@@ -188,4 +191,31 @@ export async function unlockSignIn(ctx: AppContext, principal: Principal, userId
   );
   await limits.unlock(user.email);
   return user;
+}
+
+/**
+ * Sets (or, with null, clears) the user's job title: the control owner they are. One active user per
+ * title (compared case-insensitively, as the evidence-due calendar matches it), so each control's
+ * evidence dates have one owner; the check runs inside the transaction, after the chain lock.
+ */
+export async function setJobTitle(ctx: AppContext, principal: Principal, userId: number, jobTitle: string | null): Promise<User> {
+  authorize(principal, 'users.manage', { kind: 'user', id: userId });
+  let from: string | null = null;
+  const row = await withActivity(
+    ctx,
+    principal,
+    async (trx) => {
+      const user = await findUser(trx, userId);
+      from = user.jobTitle;
+      if (user.jobTitle === jobTitle) return null;
+      if (jobTitle !== null) {
+        const key = jobTitle.toLowerCase();
+        const holder = (await repo.listUsers(trx)).find((u) => u.id !== userId && u.disabled_at === null && u.job_title?.trim().toLowerCase() === key);
+        if (holder) throw AppError.conflict(`${holder.email} already has this job title; clear theirs first (one person per control owner).`, 'job_title');
+      }
+      return repo.updateUser(trx, userId, { job_title: jobTitle, updated_at: ctx.clock().toISOString() });
+    },
+    (updated) => (updated ? [{ action: 'user.job_title_changed', subjectType: 'user', subjectId: userId, details: { from, to: jobTitle } }] : []),
+  );
+  return row ? toUser(row) : findUser(ctx.db, userId);
 }

@@ -35,7 +35,14 @@ export interface CalendarItem {
   href: string;
   /** The audit it belongs to, for per-audit feeds. */
   auditId: number | null;
+  /** When the item last changed (ISO instant), if known: the feed's DTSTAMP, so it stays stable. */
+  updatedAt?: string | null;
+  /** Something the dates alone do not say: a control never evidenced is due now (shown on today). */
+  flag?: CalendarItemFlag | null;
 }
+
+export const calendarItemFlags = ['never_evidenced'] as const;
+export type CalendarItemFlag = (typeof calendarItemFlags)[number];
 
 export interface CalendarRange {
   from: string;

@@ -1,3 +1,4 @@
+import { openMajorFindingsOf } from '../audits/findings.service.ts';
 import type { AppContext } from '../context.ts';
 import { today } from '../dates.ts';
 import { principalOf } from '../http/actor.ts';
@@ -15,7 +16,9 @@ export function coverageRoutes(routes: Routes, ctx: AppContext): void {
     try {
       const report = await computeCoverage(ctx, principalOf(req), { asOf: as_of, framework: slug, detail: true });
       const framework = report.frameworks[0]!;
-      const requirements = (framework.requirements ?? []).filter((r) => !status || r.status === status);
+      // Open major nonconformities are shown wherever coverage is (empty for those who may not read audits).
+      const majors = await openMajorFindingsOf(ctx, principalOf(req), framework.slug);
+      const requirements = (framework.requirements ?? []).filter((r) => !status || r.status === status).map((r) => ({ ...r, majorFindings: majors.get(r.ref) ?? [] }));
       res.render('coverage/framework', { title: `Coverage: ${framework.name}`, section: 'dashboard', asOf: report.asOf, framework, requirements, status, isToday: report.asOf === today(ctx.clock) });
     } catch (err) {
       if (!isAppError(err) || err.code !== 'validation_failed') throw err;

@@ -218,3 +218,51 @@ export function activeControlsByRef(db: Db, refs: string[]) {
 export function allControlRefs(db: Db) {
   return db.selectFrom('controls').select(['id', 'ref', 'frequency', 'retired_at']).execute();
 }
+
+/**
+ * The evidence-due facts of every applicable, implemented, active control: the last day its current
+ * accepted evidence covers (null when never evidenced), when that was last reviewed, and the
+ * framework slugs it maps to. Two small queries: ~250 controls, a few thousand mappings.
+ */
+export async function evidenceDueByControl(db: Db) {
+  const [controls, frameworks] = await Promise.all([
+    db
+      .selectFrom('controls as c')
+      .leftJoin(
+        (eb) =>
+          eb
+            .selectFrom('evidence_controls as ec')
+            .innerJoin('evidence as e', 'e.id', 'ec.evidence_id')
+            .select((x) => ['ec.control_id', x.fn.max('e.valid_until').as('last_day'), x.fn.max('e.reviewed_at').as('reviewed_at')])
+            .where('e.status', '=', 'accepted')
+            .where('e.superseded_by_id', 'is', null)
+            .groupBy('ec.control_id')
+            .as('v'),
+        (join) => join.onRef('v.control_id', '=', 'c.id'),
+      )
+      .select(['c.id', 'c.ref', 'c.title', 'c.owner', 'c.updated_at', 'v.last_day', 'v.reviewed_at'])
+      .where('c.retired_at', 'is', null)
+      .where('c.applicable', '=', 1)
+      .where('c.status', '=', 'implemented')
+      .orderBy('c.ref')
+      .execute(),
+    db
+      .selectFrom('mappings as m')
+      .innerJoin('requirements as r', 'r.id', 'm.requirement_id')
+      .innerJoin('frameworks as f', 'f.id', 'r.framework_id')
+      .select(['m.control_id', 'f.slug'])
+      .distinct()
+      .execute(),
+  ]);
+  const slugs = new Map<number, string[]>();
+  for (const f of frameworks) slugs.set(f.control_id, [...(slugs.get(f.control_id) ?? []), f.slug]);
+  return controls.map((c) => ({
+    ref: c.ref,
+    title: c.title,
+    owner: c.owner,
+    updatedAt: c.updated_at,
+    lastDay: c.last_day === null ? null : String(c.last_day),
+    reviewedAt: c.reviewed_at === null ? null : String(c.reviewed_at),
+    frameworks: (slugs.get(c.id) ?? []).sort(),
+  }));
+}

@@ -1,3 +1,4 @@
+import { openMajorFindingsOf } from '../audits/findings.service.ts';
 import type { AppContext } from '../context.ts';
 import { can } from '../auth/policy.ts';
 import { relationshipLabels } from '../controls/controls.model.ts';
@@ -29,6 +30,7 @@ export function frameworkRoutes(routes: Routes, ctx: AppContext): void {
       title: `${requirement.ref} ${requirement.name}`,
       section: 'frameworks',
       requirement,
+      majorFindings: (await openMajorFindingsOf(ctx, principal, slug)).get(requirement.ref) ?? [],
       canEdit: can(principal, 'controls.edit'),
     });
   });

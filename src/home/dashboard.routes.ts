@@ -1,4 +1,8 @@
+import { auditAlerts } from '../audits/audits.calendar.ts';
+import { openMajorFindingCounts } from '../audits/findings.service.ts';
 import { can } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
+import { certificationAlerts } from '../certifications/alerts.service.ts';
 import type { AppContext } from '../context.ts';
 import { cachedCoverage } from '../coverage/coverage.cache.ts';
 import { coverageChartSvg } from '../coverage/coverage.chart.ts';
@@ -13,6 +17,25 @@ import { parseInput } from '../http/validate.ts';
  * The landing page. It belongs to no single domain: it asks each one (today coverage; later
  * certifications, audits, the inbox) for what the signed-in principal may see.
  */
+/** The programme panel: what each domain flags for the principal, empty where they may not look. */
+async function programme(ctx: AppContext, principal: Principal) {
+  const empty = { expiring: [], expired: [], soc2Gaps: [] };
+  const [certs, audits, majors] = await Promise.all([
+    can(principal, 'certifications.read') ? certificationAlerts(ctx, principal) : empty,
+    auditAlerts(ctx, principal),
+    openMajorFindingCounts(ctx, principal),
+  ]);
+  const groups = [
+    { key: 'expired', title: 'Certificates expired', items: certs.expired, tone: 'danger' },
+    { key: 'soc2Gaps', title: 'SOC 2 period gaps', items: certs.soc2Gaps.map((g) => ({ ...g, label: `${g.label} (${g.days} days)` })), tone: 'danger' },
+    { key: 'expiring', title: 'Certificates expiring soon', items: certs.expiring, tone: 'warn' },
+    { key: 'overdueRequests', title: 'Overdue evidence requests', items: audits.overdueRequests, tone: 'danger' },
+    { key: 'openFindings', title: 'Open findings', items: audits.openFindings, tone: 'warn' },
+    { key: 'upcoming', title: 'Audits in the next 90 days', items: audits.upcoming, tone: 'info' },
+  ].filter((g) => g.items.length > 0);
+  return { groups: groups.map((g) => ({ ...g, more: Math.max(0, g.items.length - 8), items: g.items.slice(0, 8) })), majors };
+}
+
 export function dashboardRoutes(routes: Routes, ctx: AppContext): void {
   routes.get('/', 'app.use', async (req, res) => {
     const principal = principalOf(req);
@@ -25,7 +48,9 @@ export function dashboardRoutes(routes: Routes, ctx: AppContext): void {
         const { as_of } = parseInput(coveragePageQuery, query);
         const report = await cachedCoverage(ctx, principal, { asOf: as_of });
         const nothingEffective = report.frameworks.every((f) => f.counts.met + f.counts.partial === 0);
-        res.render('home/dashboard', { ...base, report, nothingEffective, chart: coverageChartSvg(report.frameworks), isToday: report.asOf === base.today });
+        const panel = await programme(ctx, principal);
+        const frameworks = report.frameworks.map((f) => ({ ...f, openMajors: panel.majors[f.slug] ?? 0 }));
+        res.render('home/dashboard', { ...base, report: { ...report, frameworks }, programme: panel.groups, nothingEffective, chart: coverageChartSvg(report.frameworks), isToday: report.asOf === base.today });
       },
       (failure) => res.status(failure.status).render('home/dashboard', { ...base, errors: failure.errors, values: query }),
       ['validation_failed'],

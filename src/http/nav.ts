@@ -19,6 +19,7 @@ const items: NavItem[] = [
   { key: 'calendar', label: 'Calendar', href: '/calendar', action: 'audits.read' },
   { key: 'certifications', label: 'Certifications', href: '/certifications', action: 'certifications.read' },
   { key: 'audits', label: 'Audits', href: '/audits', action: 'audits.read' },
+  { key: 'reminders', label: 'Reminders', href: '/reminders', action: 'app.use' },
   { key: 'questionnaires', label: 'Questionnaires', href: '/questionnaires', action: 'questionnaires.use', coming: true },
   { key: 'admin', label: 'Admin', href: '/admin/users', action: 'users.manage' },
 ];

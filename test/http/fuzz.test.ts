@@ -96,6 +96,7 @@ const PARAM_JUNK = ['abc', '-1', '1.5', '99999999999999999999', '%00', 'z'.repea
 const BODY_NAMES = [
   'title kind description link_url collected_at valid_until controls shareable decision comment email password name role next',
   'expires_in_days owner frequency status applicable applicability_note framework requirement relationship rationale current_password new_password confirm_password',
+  'job_title confirm',
 ].flatMap((names) => names.split(' '));
 const WRONG_TYPES: unknown[] = [123, ['a', 'b'], [], { a: 'b' }, null, true];
 /** One field at a time gets fewer: one of each shape. */
@@ -104,6 +105,7 @@ const FIELD_WRONG_TYPES: unknown[] = [123, ['a', 'b'], { a: 'b' }, null];
 const TYPED_JUNK: Record<string, unknown[]> = {
   expires_in_days: ['abc', '1e9', 1e9, -1.5, ['1', '2'], [], { a: 1 }, null, true],
   shareable: ['maybe', 1, ['a', 'b'], [], { a: 1 }, null],
+  contract_value: ['abc', -1, 1.5, 1e10, ['1', '2'], [], { a: 1 }, true],
 };
 
 /**
@@ -129,7 +131,36 @@ function validBody(route: RouteInfo): Record<string, unknown> | undefined {
   if (p === '/account/tokens') return { name: 'Fuzz token', expires_in_days: '30' };
   if (p === '/evidence/:id/shareable') return { shareable: route.api ? false : 'no' };
   if (p === '/controls/:ref') return { owner: 'CISO', frequency: 'annual', status: 'implemented', applicable: 'no', applicability_note: 'Because' };
+  if (p === '/admin/users/:id/job-title') return { job_title: 'CISO' };
+  if (p === '/reminders/send') return { confirm: 'yes' };
   if (p === '/controls/:ref/mappings') return { framework: 'alpha', requirement: '1.3', relationship: 'intersect', rationale: 'r' };
+  if (p === '/audits' || p === '/audits/:id') return { kind: 'internal', title: 'Fuzz audit', frameworks: route.api ? ['alpha'] : 'alpha', owner: String(ids.target), fieldwork_from: '2026-12-01', fieldwork_to: '2026-12-05' };
+  if (p === '/audits/:id/status') return { status: 'fieldwork' };
+  if (p === '/audits/:id/scope') return { add: 'alpha:1.1', remove: 'alpha:1.2' };
+  if (p === '/audits/:id/assignments') return { user: String(ids.target), access_from: '2026-12-01', access_until: '2026-12-31' };
+  if (p === '/audits/:id/findings' || p === '/audits/:id/findings/:findingId') return { kind: 'minor_nc', title: 'Fuzz finding', owner: String(ids.target), due_on: '2027-01-01', requirements: route.api ? ['alpha:1.1'] : 'alpha:1.1', controls: route.api ? ['IAM-01'] : 'IAM-01' };
+  if (p === '/audits/:id/findings/:findingId/status') return { status: 'action_taken' };
+  if (p === '/audits/:id/requests') return { title: 'Fuzz request', description: 'd', requirement: 'alpha:1.1', control: 'IAM-01', due_on: '2027-01-01', assignee: String(ids.target) };
+  if (p === '/audits/:id/requests/:requestId/link') return { evidence: route.api ? [ids.evidence] : String(ids.evidence) };
+  if (p === '/audits/:id/requests/:requestId/status') return { status: 'returned', comment: 'Fuzz' };
+  if (p === '/audits/:id/comments' || p === '/audits/:id/findings/:findingId/comments' || p === '/audits/:id/requests/:requestId/comments') return { body: 'Fuzz comment' };
+  if (p === '/calendar/feeds') return { scope: 'audit', audit_id: '999999' };
+  if (p === '/certifications' || p === '/certifications/:id')
+    return {
+      framework: 'alpha',
+      kind: 'iso_certificate',
+      number: 'F-1',
+      issuer: 'Fuzz Body',
+      scope: 's',
+      issued_on: '2026-01-01',
+      valid_from: '2026-01-01',
+      valid_until: '2026-12-31',
+    };
+  if (p === '/certifications/:id/withdraw') return { withdrawn_on: '2026-11-01', reason: 'r' };
+  if (p === '/certifications/:id/events' || p === '/certifications/:id/events/:eventId')
+    return { kind: 'internal_audit', title: 'Fuzz event', starts_on: '2026-12-01', ends_on: '2026-12-02' };
+  if (p === '/certifications/:id/events/:eventId/status') return { status: 'done' };
+  if (p === '/certifications/demand') return { customer: 'Fuzz Co', scheme: 'BSI C5', requested_on: '2026-11-01', note: 'n', contract_value: route.api ? 1000 : '1000' };
   return undefined;
 }
 
@@ -335,5 +366,5 @@ describe('fuzzing every route', () => {
     expect.soft(errors).toEqual([]);
     expect.soft(accepted).toEqual([]);
     expect.soft(await rowCounts()).toEqual(before);
-  }, 180_000);
+  }, 900_000);
 });
