@@ -67,7 +67,11 @@ for (let i = 0; i < RUNS + 5; i += 1) {
 }
 const o = stats(timeOurs);
 const f = stats(timeFloor);
-const counts = raw.prepare('select (select count(*) from evidence) as evidence, (select count(*) from controls where retired_at is null) as controls, (select count(*) from frameworks) as frameworks').get();
+const counts = raw
+  .prepare(
+    'select (select count(*) from evidence) as evidence, (select count(*) from controls where retired_at is null) as controls, (select count(*) from frameworks) as frameworks',
+  )
+  .get();
 console.log(`data: ${JSON.stringify(counts)}, as of ${AS_OF}, ${RUNS} runs`);
 console.log(`attest computeCoverage (all frameworks): median ${fmt(o.median)}, p95 ${fmt(o.p95)}`);
 console.log(`floor: one SQL query, raw better-sqlite3: median ${fmt(f.median)}, p95 ${fmt(f.p95)}`);

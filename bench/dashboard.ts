@@ -40,7 +40,10 @@ for (let i = 0; i < 100; i += 1) {
 
 // Sign in like a browser: CSRF cookie and token from the login page, then the form.
 const login = await fetch(`${base}/login`);
-const csrfCookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+const csrfCookie = login.headers
+  .getSetCookie()
+  .map((c) => c.split(';')[0])
+  .join('; ');
 const token = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1]!;
 const signIn = await fetch(`${base}/login`, {
   method: 'POST',
@@ -48,7 +51,10 @@ const signIn = await fetch(`${base}/login`, {
   headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
   body: new URLSearchParams({ email: EMAIL, password: PASSWORD, _csrf: token }).toString(),
 });
-const session = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c!.startsWith('attest_session='));
+const session = signIn.headers
+  .getSetCookie()
+  .map((c) => c.split(';')[0])
+  .find((c) => c!.startsWith('attest_session='));
 if (!session) throw new Error(`sign-in failed: ${signIn.status}`);
 const cookie = `${csrfCookie}; ${session}`;
 const check = await fetch(`${base}/`, { headers: { cookie } });
@@ -62,6 +68,8 @@ async function load(url: string) {
 const dashboard = await load(`${base}/`);
 const floor = await load(`${base}/healthz`);
 server.kill('SIGTERM');
-console.log(`dashboard GET / (100k evidence, 7 frameworks), 20 connections, ${DURATION} s: ${dashboard.rps.toFixed(0)} req/s, p50 ${dashboard.p50} ms, p99 ${dashboard.p99} ms, errors ${dashboard.errors}`);
+console.log(
+  `dashboard GET / (100k evidence, 7 frameworks), 20 connections, ${DURATION} s: ${dashboard.rps.toFixed(0)} req/s, p50 ${dashboard.p50} ms, p99 ${dashboard.p99} ms, errors ${dashboard.errors}`,
+);
 console.log(`floor GET /healthz, same run: ${floor.rps.toFixed(0)} req/s, p50 ${floor.p50} ms, p99 ${floor.p99} ms`);
 console.log(`ratio dashboard/floor throughput: ${(dashboard.rps / floor.rps).toFixed(2)}`);

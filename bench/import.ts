@@ -55,7 +55,9 @@ raw.pragma('synchronous = NORMAL');
 const ids = new Map((raw.prepare('select id, ref from controls').all() as { id: number; ref: string }[]).map((c) => [c.ref, c.id]));
 t = performance.now();
 const records = parse(fs.readFileSync(csvFile), { columns: true }) as Record<string, string>[];
-const ins = raw.prepare(`insert into evidence (version, title, kind, description, link_url, collected_at, valid_until, status, submitted_at) values (1, ?, ?, ?, ?, ?, ?, 'submitted', ?)`);
+const ins = raw.prepare(
+  `insert into evidence (version, title, kind, description, link_url, collected_at, valid_until, status, submitted_at) values (1, ?, ?, ?, ?, ?, ?, 'submitted', ?)`,
+);
 const link = raw.prepare('insert into evidence_controls (evidence_id, control_id) values (?, ?)');
 raw.transaction(() => {
   for (const r of records) {

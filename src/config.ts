@@ -1,9 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const booleanFromEnv = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Every environment variable Attest reads, with its default. The README's table mirrors this. */
 const envSchema = z.object({
@@ -14,7 +12,11 @@ const envSchema = z.object({
   /** `postgres://…` for PostgreSQL; otherwise a SQLite file path (default DATA_DIR/attest.db). */
   DATABASE_URL: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   /** Secure cookies need HTTPS (or localhost); turn off only behind plain HTTP on a private network. */
   COOKIE_SECURE: booleanFromEnv.default(true),
   /** Express `trust proxy`: set when running behind a reverse proxy so client IPs are right. */
@@ -29,9 +31,7 @@ const envSchema = z.object({
   CERT_EXPIRY_WINDOW_DAYS: z.coerce.number().int().min(1).max(730).default(90),
   PUPPETEER_EXECUTABLE_PATH: z.string().min(1).optional(),
   /** `smtp://user:pass@host:587` (or `smtps://…:465`): reminder digests go out by e-mail; unset, they are shown in the app only. */
-  SMTP_URL: z
-    .url({ protocol: /^smtps?$/, error: 'must be a URL like smtp://user:password@mail.example.com:587 (smtp: or smtps:)' })
-    .optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be a URL like smtp://user:password@mail.example.com:587 (smtp: or smtps:)' }).optional(),
   MAIL_FROM: z
     .string()
     .max(254)

@@ -11,13 +11,7 @@ export function createLogger(level: string): Logger {
     {
       level,
       redact: {
-        paths: [
-          'req.headers.authorization',
-          'req.headers.cookie',
-          'res.headers["set-cookie"]',
-          '*.password',
-          '*.token',
-        ],
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.token'],
         censor: '[redacted]',
       },
     },

@@ -21,17 +21,7 @@ export interface HashedFields {
  * array in a fixed field order, so it never depends on key order or on the database's row shape.
  */
 export function activityHash(f: HashedFields): string {
-  const canonical = JSON.stringify([
-    f.at,
-    f.actor_id,
-    f.actor_label,
-    f.action,
-    f.subject_type,
-    f.subject_id,
-    f.details,
-    f.ip,
-    f.user_agent,
-  ]);
+  const canonical = JSON.stringify([f.at, f.actor_id, f.actor_label, f.action, f.subject_type, f.subject_id, f.details, f.ip, f.user_agent]);
   return createHash('sha256').update(f.prev_hash).update('\n').update(canonical).digest('hex');
 }
 

@@ -45,7 +45,6 @@ export interface ActivityFilter {
   to?: string | undefined;
 }
 
-
 export async function listActivity(
   db: Db,
   f: ActivityFilter,
@@ -59,13 +58,7 @@ export async function listActivity(
   if (f.from) q = q.where('activity.at', '>=', f.from);
   if (f.to) q = q.where('activity.at', '<', f.to);
   const [rows, count] = await Promise.all([
-    q
-      .selectAll('activity')
-      .select('users.email as actor_email')
-      .orderBy('activity.id', 'desc')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute(),
+    q.selectAll('activity').select('users.email as actor_email').orderBy('activity.id', 'desc').limit(page.limit).offset(page.offset).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };

@@ -34,7 +34,13 @@ export function activityRoutes(routes: Routes, ctx: AppContext): void {
         });
       },
       (failure) =>
-        res.status(failure.status).render('admin/activity', { ...base, actions: activityActions.map((a) => ({ value: a, selected: a === query.action })), errors: failure.errors, items: [], empty: false }),
+        res.status(failure.status).render('admin/activity', {
+          ...base,
+          actions: activityActions.map((a) => ({ value: a, selected: a === query.action })),
+          errors: failure.errors,
+          items: [],
+          empty: false,
+        }),
       ['validation_failed'],
     );
   });

@@ -34,12 +34,7 @@ export interface ActivityView {
  * Appends one record to the hash chain. Call it inside the transaction that makes the change,
  * so the change and its record commit or roll back together.
  */
-export async function recordActivity(
-  ctx: Pick<AppContext, 'dialect' | 'clock'>,
-  trx: Transaction<DB>,
-  actor: Actor,
-  event: ActivityEvent,
-): Promise<number> {
+export async function recordActivity(ctx: Pick<AppContext, 'dialect' | 'clock'>, trx: Transaction<DB>, actor: Actor, event: ActivityEvent): Promise<number> {
   await repo.lockChain(trx, ctx.dialect);
   const prev = (await repo.lastHash(trx)) ?? GENESIS_HASH;
   const fields = {
@@ -77,9 +72,7 @@ export async function withActivity<T>(
   });
 }
 
-export type VerifyResult =
-  | { ok: true; count: number }
-  | { ok: false; count: number; brokenId: number; reason: string };
+export type VerifyResult = { ok: true; count: number } | { ok: false; count: number; brokenId: number; reason: string };
 
 /** Walks the chain from the first record and stops at the first one whose links or hash disagree. */
 export async function verifyChain(db: Kysely<DB>): Promise<VerifyResult> {

@@ -44,7 +44,12 @@ export const calendarPaths = {
             'application/json': {
               schema: {
                 type: 'object',
-                properties: { today: { type: 'string', format: 'date' }, from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' }, items: { type: 'array', items: calendarItem } },
+                properties: {
+                  today: { type: 'string', format: 'date' },
+                  from: { type: 'string', format: 'date' },
+                  to: { type: 'string', format: 'date' },
+                  items: { type: 'array', items: calendarItem },
+                },
               },
             },
           },

@@ -33,7 +33,14 @@ export const evidencePaths = {
   '/evidence': {
     get: {
       summary: 'Evidence (current versions unless status=superseded), filtered and paged',
-      parameters: [q('status', 'submitted | accepted | rejected | superseded'), q('kind', 'evidence kind'), q('control', 'control ref'), q('q', 'text in title or description'), q('page', 'from 1', { type: 'integer' }), q('limit', '1–500', { type: 'integer' })],
+      parameters: [
+        q('status', 'submitted | accepted | rejected | superseded'),
+        q('kind', 'evidence kind'),
+        q('control', 'control ref'),
+        q('q', 'text in title or description'),
+        q('page', 'from 1', { type: 'integer' }),
+        q('limit', '1–500', { type: 'integer' }),
+      ],
       responses: { '200': json('{ items, total, page, limit }'), ...standardErrors },
     },
     post: {
@@ -43,16 +50,42 @@ export const evidencePaths = {
     },
   },
   '/evidence/freshness': { get: { summary: 'Evidence expiring soon and controls whose evidence expired, per owner', responses: { '200': json('Freshness'), ...standardErrors } } },
-  '/evidence/{id}': { get: { summary: 'One evidence item with its controls and files (customer-compliance staff: shareable items only)', parameters: [id], responses: { '200': json('The evidence'), ...standardErrors, '404': { description: 'Not found', ...errorRef } } } },
+  '/evidence/{id}': {
+    get: {
+      summary: 'One evidence item with its controls and files (customer-compliance staff: shareable items only)',
+      parameters: [id],
+      responses: { '200': json('The evidence'), ...standardErrors, '404': { description: 'Not found', ...errorRef } },
+    },
+  },
   '/evidence/{id}/versions': {
-    get: { summary: 'Every version of this item that the caller may see, newest first', parameters: [id], responses: { '200': json('The versions'), ...standardErrors, '404': { description: 'Not found', ...errorRef } } },
-    post: { summary: 'Submit a new version that supersedes this (current) one', parameters: [id], requestBody: evidenceBody, responses: { '201': json('The new version'), ...standardErrors, '409': { description: 'Not the current version', ...errorRef } } },
+    get: {
+      summary: 'Every version of this item that the caller may see, newest first',
+      parameters: [id],
+      responses: { '200': json('The versions'), ...standardErrors, '404': { description: 'Not found', ...errorRef } },
+    },
+    post: {
+      summary: 'Submit a new version that supersedes this (current) one',
+      parameters: [id],
+      requestBody: evidenceBody,
+      responses: { '201': json('The new version'), ...standardErrors, '409': { description: 'Not the current version', ...errorRef } },
+    },
   },
   '/evidence/{id}/review': {
     post: {
       summary: 'Accept or reject submitted evidence (not by its submitter)',
       parameters: [id],
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['decision'], properties: { decision: { type: 'string', enum: ['accepted', 'rejected'] }, comment: { type: 'string', description: 'required when rejecting' } } } } } },
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['decision'],
+              properties: { decision: { type: 'string', enum: ['accepted', 'rejected'] }, comment: { type: 'string', description: 'required when rejecting' } },
+            },
+          },
+        },
+      },
       responses: { '200': json('The evidence'), ...standardErrors, '409': { description: 'Already reviewed or superseded', ...errorRef } },
     },
   },
@@ -68,13 +101,21 @@ export const evidencePaths = {
     get: {
       summary: 'Download a file; its SHA-256 is checked first and the download is recorded',
       parameters: [id, { name: 'fileId', in: 'path', required: true, schema: { type: 'integer' } }],
-      responses: { '200': { description: 'The file, as an attachment' }, ...standardErrors, '500': { description: 'The stored file failed its integrity check and was not sent', ...errorRef } },
+      responses: {
+        '200': { description: 'The file, as an attachment' },
+        ...standardErrors,
+        '500': { description: 'The stored file failed its integrity check and was not sent', ...errorRef },
+      },
     },
   },
   '/coverage': {
     get: {
       summary: 'Coverage per framework as of a date (the same computation as the dashboard and CLI)',
-      parameters: [q('framework', 'one framework slug'), q('as_of', 'YYYY-MM-DD, default today', { type: 'string', format: 'date' }), q('detail', '`true` for every requirement with its status and reason')],
+      parameters: [
+        q('framework', 'one framework slug'),
+        q('as_of', 'YYYY-MM-DD, default today', { type: 'string', format: 'date' }),
+        q('detail', '`true` for every requirement with its status and reason'),
+      ],
       responses: { '200': json('{ asOf, frameworks: [{ slug, counts, metPercent, … }] }'), ...standardErrors },
     },
   },

@@ -93,13 +93,20 @@ export function adminRoutes(routes: Routes, ctx: AppContext, loginLimits: LoginL
     );
   });
 
-  for (const [verb, disabled] of [['disable', true], ['enable', false]] as const) {
+  for (const [verb, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
     routes.post(`/admin/users/:id/${verb}`, 'users.manage', async (req, res) => {
       const { id } = parseInput(idParam, req.params);
       await submitForm(
         async () => {
           const user = await setDisabled(ctx, principalOf(req), id, disabled);
-          setFlash(res, 'success', disabled ? `${user.email} is disabled, signed out everywhere, and their API tokens are revoked.` : `${user.email} is enabled. Their old API tokens stay revoked.`);
+          setFlash(
+            res,
+            'success',
+            disabled ? `${user.email} is disabled, signed out everywhere, and their API tokens are revoked.` : `${user.email} is enabled. Their old API tokens stay revoked.`,
+          );
           res.redirect(303, `/admin/users/${id}`);
         },
         (failure) => renderUser(req, res, 409, { statusError: failure.message ?? Object.values(failure.errors)[0] }),

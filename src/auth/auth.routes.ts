@@ -19,8 +19,7 @@ function safeNext(next: unknown): string {
 }
 
 export function authRoutes(routes: Routes, ctx: AppContext, loginLimits: LoginLimits): void {
-  const renderLogin = (res: Response, status: number, model: Record<string, unknown>) =>
-    res.status(status).render('auth/login', { title: 'Sign in', bare: true, ...model });
+  const renderLogin = (res: Response, status: number, model: Record<string, unknown>) => res.status(status).render('auth/login', { title: 'Sign in', bare: true, ...model });
 
   routes.get('/login', 'public', (req, res) => {
     if (req.user) return res.redirect(303, '/');

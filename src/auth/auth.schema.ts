@@ -45,7 +45,10 @@ export const issueTokenSchema = z.object({
     .union([
       z.literal(''),
       // Only digits from a form or a JSON number: `true` or `[5]` are not a number of days.
-      z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number({ error: 'Whole days only.' }).int('Whole days only.').min(1, 'At least 1 day.').max(730, 'At most 730 days.')),
+      z.preprocess(
+        (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v),
+        z.number({ error: 'Whole days only.' }).int('Whole days only.').min(1, 'At least 1 day.').max(730, 'At most 730 days.'),
+      ),
     ])
     .optional()
     .transform((v) => (v === '' || v === undefined ? null : v)),

@@ -9,11 +9,7 @@ export async function insertSession(db: Db, row: Insertable<SessionsTable>): Pro
 }
 
 /** The session's user, if the session exists and has not expired. */
-export async function findSessionUser(
-  db: Db,
-  idHash: string,
-  now: string,
-): Promise<{ user: UserRow; lastSeenAt: string } | undefined> {
+export async function findSessionUser(db: Db, idHash: string, now: string): Promise<{ user: UserRow; lastSeenAt: string } | undefined> {
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')

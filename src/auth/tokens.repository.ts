@@ -18,11 +18,7 @@ export function findToken(db: Db, id: number): Promise<ApiTokenRow | undefined> 
 }
 
 /** The user behind a live token: not revoked, not expired. */
-export async function findTokenUser(
-  db: Db,
-  tokenHash: string,
-  now: string,
-): Promise<{ tokenId: number; user: UserRow } | undefined> {
+export async function findTokenUser(db: Db, tokenHash: string, now: string): Promise<{ tokenId: number; user: UserRow } | undefined> {
   const row = await db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')

@@ -51,11 +51,7 @@ export async function listTokens(ctx: AppContext, principal: Principal, ownerId:
  * only its hash is kept. Nobody issues a token for someone else: a token acts as its owner, so an
  * administrator holding one for another user could, say, review their own evidence as that user.
  */
-export async function issueToken(
-  ctx: AppContext,
-  principal: Principal,
-  input: { name: string; expires_in_days: number | null },
-): Promise<{ token: ApiToken; secret: string }> {
+export async function issueToken(ctx: AppContext, principal: Principal, input: { name: string; expires_in_days: number | null }): Promise<{ token: ApiToken; secret: string }> {
   const ownerId = principal.userId;
   if (ownerId === null) throw AppError.forbidden('API tokens belong to a user; sign in to issue one.');
   authorize(principal, 'app.use', { kind: 'token', ownerId });

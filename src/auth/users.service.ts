@@ -57,11 +57,7 @@ export async function getUser(ctx: AppContext, principal: Principal, id: number)
 }
 
 /** Creates a user with a one-time password that must be changed at first sign-in. */
-export async function createUser(
-  ctx: AppContext,
-  principal: Principal,
-  input: { email: string; name: string; role: Role },
-): Promise<{ user: User; oneTimePassword: string }> {
+export async function createUser(ctx: AppContext, principal: Principal, input: { email: string; name: string; role: Role }): Promise<{ user: User; oneTimePassword: string }> {
   authorize(principal, 'users.manage');
   const oneTimePassword = generatePassword();
   const passwordHash = await hashPassword(oneTimePassword);

@@ -50,7 +50,9 @@ export function itemView(item: CalendarEntry, today: string): ItemView {
     start: item.start,
     end: item.end,
     multiDay,
-    when: multiDay ? `${formatDayShort(item.start)} – ${formatDayLong(item.end)}` : formatDayLong(item.start),
+    when: multiDay
+      ? `${item.start.slice(0, 4) === item.end.slice(0, 4) ? formatDayShort(item.start) : formatDayLong(item.start)} – ${formatDayLong(item.end)}`
+      : formatDayLong(item.start),
     ownerLabel: item.ownerLabel,
     frameworks: item.frameworks,
     overdue: item.overdue,
@@ -128,15 +130,12 @@ export function agendaWindows(from: string, to: string, filters: FilterValues) {
   return {
     prevHref: calendarHref('agenda', { from: addDays(from, -length), to: addDays(from, -1) }, filters),
     nextHref: calendarHref('agenda', { from: addDays(to, 1), to: addDays(to, length) }, filters),
-    label: `${formatDayLong(from)} – ${formatDayLong(to)}`,
+    label: from === to ? formatDayLong(from) : `${formatDayLong(from)} – ${formatDayLong(to)}`,
   };
 }
 
 /** The choices of the filter form, with the current ones selected. */
-export function filterOptions(
-  choices: { frameworks: { slug: string; name: string }[]; owners: { id: number; label: string }[]; me: number | null },
-  current: FilterValues,
-) {
+export function filterOptions(choices: { frameworks: { slug: string; name: string }[]; owners: { id: number; label: string }[]; me: number | null }, current: FilterValues) {
   const owners = [...choices.owners];
   if (choices.me !== null && !owners.some((o) => o.id === choices.me)) owners.unshift({ id: choices.me, label: 'Me' });
   if (current.owner !== undefined && !owners.some((o) => o.id === current.owner)) owners.push({ id: current.owner, label: `User ${current.owner}` });

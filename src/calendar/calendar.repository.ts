@@ -24,15 +24,18 @@ export function findLiveFeedByHash(db: Db, tokenHash: string) {
     .executeTakeFirst();
 }
 
-/** Feeds a principal manages: their own personal feeds, and (for those who edit audits) every audit feed. */
-export function listFeeds(db: Db, userId: number, withAuditFeeds: boolean) {
+/** Feeds a principal manages: their own personal feeds, every audit feed (those who edit audits), or all (administrators). */
+export function listFeeds(db: Db, userId: number, scope: 'own' | 'own_and_audits' | 'all') {
   return db
     .selectFrom('calendar_feeds as f')
     .leftJoin('audits as a', 'a.id', 'f.audit_id')
     .leftJoin('users as c', 'c.id', 'f.created_by')
+    .leftJoin('users as o', 'o.id', 'f.user_id')
     .selectAll('f')
-    .select(['a.title as audit_title', 'c.email as creator_email'])
-    .where((eb) => (withAuditFeeds ? eb.or([eb('f.user_id', '=', userId), eb('f.audit_id', 'is not', null)]) : eb('f.user_id', '=', userId)))
+    .select(['a.title as audit_title', 'c.email as creator_email', 'o.email as owner_email'])
+    .where((eb) =>
+      scope === 'all' ? eb.lit(true) : scope === 'own_and_audits' ? eb.or([eb('f.user_id', '=', userId), eb('f.audit_id', 'is not', null)]) : eb('f.user_id', '=', userId),
+    )
     .orderBy('f.revoked_at', 'desc')
     .orderBy('f.id', 'desc')
     .execute();
@@ -59,13 +62,7 @@ export function listAuditTitles(db: Db) {
  * holding it owns the control's evidence dates. The first (lowest id) holder wins a shared title.
  */
 export async function usersByJobTitle(db: Db): Promise<Map<string, { id: number; name: string }>> {
-  const rows = await db
-    .selectFrom('users')
-    .select(['id', 'name', 'job_title'])
-    .where('job_title', 'is not', null)
-    .where('disabled_at', 'is', null)
-    .orderBy('id')
-    .execute();
+  const rows = await db.selectFrom('users').select(['id', 'name', 'job_title']).where('job_title', 'is not', null).where('disabled_at', 'is', null).orderBy('id').execute();
   const byTitle = new Map<string, { id: number; name: string }>();
   for (const r of rows) {
     const key = (r.job_title ?? '').trim().toLowerCase();

@@ -59,7 +59,14 @@ export function calendarRoutes(routes: Routes, ctx: AppContext): void {
     try {
       const result = await calendarView(ctx, principal, query);
       const options = filterOptions({ frameworks: result.frameworks, owners: result.owners, me: principal.userId }, filters);
-      const model = { ...base, [q.view]: true, tabs: tabs(filters), ...options, values: { ...stringValues(raw), from: range.from, to: range.to, month: range.month ?? '', year: range.year ?? '' }, filtered: Boolean(q.framework || q.owner || q.kind) };
+      const model = {
+        ...base,
+        [q.view]: true,
+        tabs: tabs(filters),
+        ...options,
+        values: { ...stringValues(raw), from: range.from, to: range.to, month: range.month ?? '', year: range.year ?? '' },
+        filtered: Boolean(q.framework || q.owner || q.kind),
+      };
       const entries = occurrencesOf(result.items, range);
       if (q.view === 'month') {
         const month = range.month!;
@@ -69,7 +76,13 @@ export function calendarRoutes(routes: Routes, ctx: AppContext): void {
           ...model,
           heading: formatMonth(`${month}-01`),
           weeks: monthWeeks(entries, month, day, filters),
-          calNav: { prevHref: calendarHref('month', { month: prev }, filters), nextHref: calendarHref('month', { month: next }, filters), todayHref: calendarHref('month', {}, filters), prevLabel: 'Previous month', nextLabel: 'Next month' },
+          calNav: {
+            prevHref: calendarHref('month', { month: prev }, filters),
+            nextHref: calendarHref('month', { month: next }, filters),
+            todayHref: calendarHref('month', {}, filters),
+            prevLabel: 'Previous month',
+            nextLabel: 'Next month',
+          },
           count: entries.length,
         });
       }
@@ -79,7 +92,13 @@ export function calendarRoutes(routes: Routes, ctx: AppContext): void {
           ...model,
           heading: String(year),
           months: yearMonths(entries, range.year!, day, filters),
-          calNav: { prevHref: calendarHref('year', { year: String(year - 1) }, filters), nextHref: calendarHref('year', { year: String(year + 1) }, filters), todayHref: calendarHref('year', {}, filters), prevLabel: 'Previous year', nextLabel: 'Next year' },
+          calNav: {
+            prevHref: calendarHref('year', { year: String(year - 1) }, filters),
+            nextHref: calendarHref('year', { year: String(year + 1) }, filters),
+            todayHref: calendarHref('year', {}, filters),
+            prevLabel: 'Previous year',
+            nextLabel: 'Next year',
+          },
           count: entries.length,
         });
       }
@@ -117,5 +136,9 @@ function renderRefused(res: Response, err: unknown, model: Record<string, unknow
 
 /** The query as strings, to show in the form again (arrays and objects are not shown). */
 function stringValues(raw: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string').map(([k, v]) => [k, v.slice(0, 60)]));
+  return Object.fromEntries(
+    Object.entries(raw)
+      .filter((e): e is [string, string] => typeof e[1] === 'string')
+      .map(([k, v]) => [k, v.slice(0, 60)]),
+  );
 }

@@ -13,7 +13,10 @@ import { createFeed, FEED_DAYS_AHEAD, FEED_DAYS_BACK, feedAudits, listFeeds, rev
 /** Where the app is reached from, for links a calendar client follows (trust proxy decides protocol and host). */
 export const originOf = (req: Request): string => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
-const feedView = (f: Feed) => ({ ...f, label: f.scope === 'audit' ? `Audit: ${f.auditTitle ?? `#${f.auditId}`}` : 'Personal' });
+const feedView = (f: Feed, me: number | null) => ({
+  ...f,
+  label: f.scope === 'audit' ? `Audit: ${f.auditTitle ?? `#${f.auditId}`}` : f.userId === me ? 'Personal' : `Personal: ${f.ownerEmail ?? `user ${f.userId}`}`,
+});
 
 export function feedRoutes(routes: Routes, ctx: AppContext): void {
   const renderFeeds = async (req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) => {
@@ -24,7 +27,7 @@ export function feedRoutes(routes: Routes, ctx: AppContext): void {
     res.status(status).render('calendar/feeds', {
       title: 'Calendar feeds',
       section: 'calendar',
-      feeds: feeds.map(feedView),
+      feeds: feeds.map((f) => feedView(f, principal.userId)),
       canAuditFeeds: can(principal, 'audits.edit'),
       audits: audits.map((a) => ({ ...a, selected: String(a.id) === String(chosen) })),
       auditValue: chosen === undefined ? '' : String(chosen),
@@ -42,7 +45,7 @@ export function feedRoutes(routes: Routes, ctx: AppContext): void {
         const { feed, secret } = await createFeed(ctx, principalOf(req), parseInput(createFeedSchema, req.body));
         const url = `${originOf(req)}/calendar/feeds/${secret}.ics`;
         // Shown once, on this response only; only the secret's hash is kept.
-        await renderFeeds(req, res, 201, { created: { ...feedView(feed), url, webcal: url.replace(/^https?:/, 'webcal:') } });
+        await renderFeeds(req, res, 201, { created: { ...feedView(feed, feed.userId), url, webcal: url.replace(/^https?:/, 'webcal:') } });
       },
       (failure) => renderFeeds(req, res, failure.status, { errors: failure.errors, formError: failure.message, values: req.body }),
     );

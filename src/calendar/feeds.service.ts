@@ -35,11 +35,13 @@ export interface Feed {
   prefix: string;
   createdAt: string;
   createdBy: string | null;
+  /** A personal feed's user, by e-mail (administrators see everyone's). */
+  ownerEmail: string | null;
   revokedAt: string | null;
   active: boolean;
 }
 
-function toFeed(row: repo.FeedRow & { audit_title?: string | null; creator_email?: string | null }): Feed {
+function toFeed(row: repo.FeedRow & { audit_title?: string | null; creator_email?: string | null; owner_email?: string | null }): Feed {
   return {
     id: row.id,
     scope: row.audit_id === null ? 'personal' : 'audit',
@@ -49,6 +51,7 @@ function toFeed(row: repo.FeedRow & { audit_title?: string | null; creator_email
     prefix: row.prefix,
     createdAt: row.created_at,
     createdBy: row.creator_email ?? null,
+    ownerEmail: row.owner_email ?? null,
     revokedAt: row.revoked_at,
     active: row.revoked_at === null,
   };
@@ -64,10 +67,12 @@ function authorizeOn(principal: Principal, row: repo.FeedRow): void {
   authorize(principal, principal.userId === ownerId ? 'audits.read' : 'users.manage', { kind: 'token', ownerId });
 }
 
+/** The feeds a principal may manage: their own; every audit feed for GRC staff; every feed for administrators. */
 export async function listFeeds(ctx: AppContext, principal: Principal): Promise<Feed[]> {
   authorize(principal, 'audits.read');
   if (principal.userId === null) return [];
-  return (await repo.listFeeds(ctx.db, principal.userId, can(principal, 'audits.edit'))).map(toFeed);
+  const scope = can(principal, 'users.manage') ? 'all' : can(principal, 'audits.edit') ? 'own_and_audits' : 'own';
+  return (await repo.listFeeds(ctx.db, principal.userId, scope)).map(toFeed);
 }
 
 /** Audits a feed may be made for (id and title), for the form. */

@@ -13,7 +13,6 @@ const mappingsQuery = z
   .object({ control: controlRefParam.shape.ref.optional(), framework: z.string().trim().min(1).max(60).optional() })
   .refine((q) => Boolean(q.control) !== Boolean(q.framework), { path: ['control'], message: 'Give either control=REF or framework=SLUG.' });
 
-
 export function controlApi(routes: Routes, ctx: AppContext): void {
   routes.get('/api/v1/controls', 'catalog.read', async (req, res) => {
     const filter = parseInput(controlFilterSchema, req.query);

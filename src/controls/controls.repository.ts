@@ -17,8 +17,11 @@ export interface ControlFilter {
   includeRetired?: boolean | undefined;
 }
 
-
-export async function listControls(db: Db, f: ControlFilter, page: { limit: number; offset: number }): Promise<{ rows: (ControlRow & { domain_name: string; mapping_count: number })[]; total: number }> {
+export async function listControls(
+  db: Db,
+  f: ControlFilter,
+  page: { limit: number; offset: number },
+): Promise<{ rows: (ControlRow & { domain_name: string; mapping_count: number })[]; total: number }> {
   let q = db.selectFrom('controls as c').innerJoin('control_domains as d', 'd.slug', 'c.domain');
   if (!f.includeRetired) q = q.where('c.retired_at', 'is', null);
   if (f.domain) q = q.where('c.domain', '=', f.domain);
@@ -114,7 +117,10 @@ export async function updateControlColumns(
 }
 
 export async function insertMapping(db: Db, row: { control_id: number; requirement_id: number; relationship: Relationship; rationale: string | null }): Promise<void> {
-  await db.insertInto('mappings').values({ ...row, strength: null }).execute();
+  await db
+    .insertInto('mappings')
+    .values({ ...row, strength: null })
+    .execute();
 }
 
 export async function updateMapping(db: Db, id: number, patch: { relationship: Relationship; rationale: string | null }): Promise<void> {

@@ -56,7 +56,11 @@ export function controlRoutes(routes: Routes, ctx: AppContext): void {
       .map((f) => ({ slug: f.slug, name: f.name, mappings: mappings.filter((m) => m.framework === f.slug).map(mappingView) }))
       .filter((g) => g.mappings.length > 0);
     const form = (extra.form as Record<string, string> | undefined) ?? {
-      owner: control.owner, frequency: control.frequency, status: control.status, applicable: control.applicable ? 'yes' : 'no', applicability_note: control.applicabilityNote ?? '',
+      owner: control.owner,
+      frequency: control.frequency,
+      status: control.status,
+      applicable: control.applicable ? 'yes' : 'no',
+      applicability_note: control.applicabilityNote ?? '',
     };
     const timeline = can(principal, 'evidence.read') ? await controlTimeline(ctx, principal, control.id) : undefined;
     const mappingForm = (extra.mappingForm as Record<string, string> | undefined) ?? {};
@@ -115,4 +119,3 @@ export function controlRoutes(routes: Routes, ctx: AppContext): void {
     res.redirect(303, `/controls/${ref}#mappings`);
   });
 }
-

@@ -110,7 +110,13 @@ export async function updateControl(
   input: { owner: string; frequency: Frequency; status: ImplementationStatus; applicable: boolean; applicability_note?: string | undefined },
 ): Promise<Control> {
   authorize(principal, 'controls.edit');
-  const after = { owner: input.owner, frequency: input.frequency, status: input.status, applicable: input.applicable, applicability_note: input.applicable ? null : input.applicability_note ?? null };
+  const after = {
+    owner: input.owner,
+    frequency: input.frequency,
+    status: input.status,
+    applicable: input.applicable,
+    applicability_note: input.applicable ? null : (input.applicability_note ?? null),
+  };
   let changed: (keyof typeof after)[] = [];
   let before: typeof after = after;
   await withActivity(
@@ -134,7 +140,14 @@ export async function updateControl(
     },
     (updated) =>
       updated
-        ? [{ action: 'control.updated', subjectType: 'control', subjectId: ref, details: { source: 'app', changes: Object.fromEntries(changed.map((k) => [k, { from: before[k], to: after[k] }])) } }]
+        ? [
+            {
+              action: 'control.updated',
+              subjectType: 'control',
+              subjectId: ref,
+              details: { source: 'app', changes: Object.fromEntries(changed.map((k) => [k, { from: before[k], to: after[k] }])) },
+            },
+          ]
         : [],
   );
   return (await getControl(ctx, principal, ref)).control;
@@ -167,18 +180,20 @@ export async function saveMapping(
     },
     (saved) =>
       saved
-        ? [{
-            action: saved.previous ? 'mapping.updated' : 'mapping.added',
-            subjectType: 'control',
-            subjectId: ref,
-            details: {
-              framework: input.framework,
-              requirement: input.requirement,
-              relationship: input.relationship,
-              ...(saved.previous ? { previous_relationship: saved.previous } : {}),
-              ...(rationale ? { rationale } : {}),
+        ? [
+            {
+              action: saved.previous ? 'mapping.updated' : 'mapping.added',
+              subjectType: 'control',
+              subjectId: ref,
+              details: {
+                framework: input.framework,
+                requirement: input.requirement,
+                relationship: input.relationship,
+                ...(saved.previous ? { previous_relationship: saved.previous } : {}),
+                ...(rationale ? { rationale } : {}),
+              },
             },
-          }]
+          ]
         : [],
   );
 }
@@ -196,6 +211,11 @@ export async function removeMapping(ctx: AppContext, principal: Principal, ref: 
       await repo.deleteMapping(trx, mappingId);
       await repo.updateControlColumns(trx, control.id, { app_edited: 1, updated_at: ctx.clock().toISOString() });
     },
-    () => ({ action: 'mapping.removed', subjectType: 'control', subjectId: ref, details: { framework: mapping.framework, requirement: mapping.ref, relationship: mapping.relationship } }),
+    () => ({
+      action: 'mapping.removed',
+      subjectType: 'control',
+      subjectId: ref,
+      details: { framework: mapping.framework, requirement: mapping.ref, relationship: mapping.relationship },
+    }),
   );
 }

@@ -4,8 +4,7 @@ import { Document, isMap, type YAMLMap } from 'yaml';
 import type { AppContext } from '../context.ts';
 import * as repo from './library.repository.ts';
 
-const HEADER = (domain: string) =>
-  `Exported from the Attest database (${domain}). Edit and load back with \`attest controls load\`.`;
+const HEADER = (domain: string) => `Exported from the Attest database (${domain}). Edit and load back with \`attest controls load\`.`;
 
 /**
  * Writes the current control library (with app edits) back to one YAML file per domain, in the
@@ -52,9 +51,10 @@ export async function exportLibrary(ctx: AppContext, outDir: string): Promise<st
 function groupMappings(list: repo.MappingWithTarget[]): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const m of [...list].sort((a, b) => a.framework.localeCompare(b.framework) || a.ref.localeCompare(b.ref, 'en', { numeric: true }))) {
-    const value = m.strength === null && m.rationale === null
-      ? m.relationship
-      : { relationship: m.relationship, ...(m.strength !== null ? { strength: m.strength } : {}), ...(m.rationale ? { rationale: m.rationale } : {}) };
+    const value =
+      m.strength === null && m.rationale === null
+        ? m.relationship
+        : { relationship: m.relationship, ...(m.strength !== null ? { strength: m.strength } : {}), ...(m.rationale ? { rationale: m.rationale } : {}) };
     out[m.framework] ??= {};
     out[m.framework]![m.ref] = value;
   }

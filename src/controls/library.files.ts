@@ -76,7 +76,11 @@ export interface LibraryFiles {
   problems: Problem[];
 }
 
-const text = (what: string) => z.string({ error: `${what} must be text` }).trim().min(1, `${what} must not be empty`);
+const text = (what: string) =>
+  z
+    .string({ error: `${what} must be text` })
+    .trim()
+    .min(1, `${what} must not be empty`);
 const ref = z.union([z.string(), z.number()], { error: 'ref must be text' }).transform(String).pipe(z.string().trim().min(1, 'ref must not be empty'));
 
 const requirementSchema = z.strictObject({
@@ -96,14 +100,17 @@ const frameworkSchema = z.strictObject({
   requirements: z.array(z.unknown(), { error: 'requirements must be a list' }).min(1, 'requirements must not be empty'),
 });
 
-const mappingValue = z.union([
-  z.enum(relationships, { error: `relationship must be one of ${relationships.join(', ')}` }),
-  z.strictObject({
-    relationship: z.enum(relationships, { error: `relationship must be one of ${relationships.join(', ')}` }),
-    strength: z.number().int().min(1).max(10).optional(),
-    rationale: z.string().trim().min(1).max(1000).optional(),
-  }),
-], { error: `relationship must be one of ${relationships.join(', ')} (or { relationship, strength, rationale })` });
+const mappingValue = z.union(
+  [
+    z.enum(relationships, { error: `relationship must be one of ${relationships.join(', ')}` }),
+    z.strictObject({
+      relationship: z.enum(relationships, { error: `relationship must be one of ${relationships.join(', ')}` }),
+      strength: z.number().int().min(1).max(10).optional(),
+      rationale: z.string().trim().min(1).max(1000).optional(),
+    }),
+  ],
+  { error: `relationship must be one of ${relationships.join(', ')} (or { relationship, strength, rationale })` },
+);
 
 const controlSchema = z.strictObject({
   ref: z.string({ error: 'ref must be text' }).regex(/^[A-Z]{2,5}-\d{2,3}$/, 'ref must look like IAM-03'),
@@ -131,7 +138,10 @@ class FileReader {
   private readonly lines = new LineCounter();
   readonly doc: Document;
 
-  constructor(readonly file: string, source: string) {
+  constructor(
+    readonly file: string,
+    source: string,
+  ) {
     this.doc = parseDocument(source, { lineCounter: this.lines, uniqueKeys: true });
     for (const err of this.doc.errors) this.problem(err.linePos?.[0]?.line ?? 1, err.message.split('\n')[0] ?? err.message);
   }
@@ -235,7 +245,6 @@ function readLibrary(reader: FileReader, out: { domains: DomainDef[]; controls: 
     out.controls.push({ ...rest, applicabilityNote: applicability_note ?? null, domain: head.domain, mappings, file: reader.file, line: reader.lineOf(['controls', i]) });
   });
 }
-
 
 function readExclusions(reader: FileReader, out: ExclusionDef[]): void {
   const raw: unknown = reader.doc.toJS() ?? {};

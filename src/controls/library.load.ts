@@ -87,7 +87,10 @@ export async function loadLibrary(ctx: AppContext, principal: Principal, files: 
   authorize(principal, 'controls.edit');
   const problems = checkLibrary(files);
   if (problems.length) {
-    throw new AppError('validation_failed', `The control files have ${problems.length} problem(s); run \`attest controls check\`:\n${problems.slice(0, 20).map(formatProblem).join('\n')}`);
+    throw new AppError(
+      'validation_failed',
+      `The control files have ${problems.length} problem(s); run \`attest controls check\`:\n${problems.slice(0, 20).map(formatProblem).join('\n')}`,
+    );
   }
   return unitOfWork(ctx, async (trx) => {
     const now = ctx.clock().toISOString();
@@ -107,7 +110,12 @@ export async function loadLibrary(ctx: AppContext, principal: Principal, files: 
 
 async function loadFramework(ctx: AppContext, trx: Transaction<DB>, principal: Principal, fw: FrameworkDef, now: string) {
   const { id, created, changed } = await repo.upsertFramework(trx, {
-    slug: fw.slug, name: fw.name, edition: fw.edition, publisher: fw.publisher, source: fw.source, loaded_at: now,
+    slug: fw.slug,
+    name: fw.name,
+    edition: fw.edition,
+    publisher: fw.publisher,
+    source: fw.source,
+    loaded_at: now,
   });
   const remaining = new Map((await repo.requirementsOf(trx, id)).map((r) => [r.ref, r]));
   const toInsert: Parameters<typeof repo.insertRequirements>[1] = [];
@@ -125,7 +133,10 @@ async function loadFramework(ctx: AppContext, trx: Transaction<DB>, principal: P
   }
   await repo.insertRequirements(trx, toInsert);
   const removed = [...remaining.values()];
-  await repo.deleteRequirements(trx, removed.map((r) => r.id));
+  await repo.deleteRequirements(
+    trx,
+    removed.map((r) => r.id),
+  );
   if (created || changed || toInsert.length || updated.length || removed.length) {
     await recordActivity(ctx, trx, principal, {
       action: created ? 'framework.created' : 'framework.updated',

@@ -11,7 +11,10 @@ const CHUNK = 200;
 async function insertChunked<T extends keyof DB>(db: Db, table: T, rows: Insertable<DB[T]>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
     // Kysely cannot narrow a generic table name; the rows are typed by the caller.
-    await db.insertInto(table).values(rows.slice(i, i + CHUNK) as never).execute();
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + CHUNK) as never)
+      .execute();
   }
 }
 
@@ -135,5 +138,9 @@ export async function updateControl(db: Db, id: number, patch: Partial<Insertabl
 
 export async function replaceMappings(db: Db, controlId: number, rows: Omit<Insertable<MappingsTable>, 'control_id'>[]): Promise<void> {
   await db.deleteFrom('mappings').where('control_id', '=', controlId).execute();
-  await insertChunked(db, 'mappings', rows.map((r) => ({ ...r, control_id: controlId })));
+  await insertChunked(
+    db,
+    'mappings',
+    rows.map((r) => ({ ...r, control_id: controlId })),
+  );
 }

@@ -16,7 +16,11 @@ const caches = new WeakMap<Kysely<DB>, Map<string, CoverageReport>>();
  * same transaction, so a new id means the answer may differ and is computed afresh. Used by the
  * pages that are read far more often than data changes (the dashboard).
  */
-export async function cachedCoverage(ctx: AppContext, principal: Principal, options: { asOf?: string | undefined; framework?: string | undefined; detail?: boolean }): Promise<CoverageReport> {
+export async function cachedCoverage(
+  ctx: AppContext,
+  principal: Principal,
+  options: { asOf?: string | undefined; framework?: string | undefined; detail?: boolean },
+): Promise<CoverageReport> {
   authorize(principal, 'catalog.read');
   const version = await latestChangeId(ctx.db);
   const key = [version, options.asOf ?? today(ctx.clock), options.framework ?? '', options.detail ? 1 : 0].join('|');

@@ -17,7 +17,8 @@ export function coverageChartSvg(frameworks: FrameworkCoverage[]): string {
     let x = labelWidth;
     const segment = (n: number, colour: string, label: string) => {
       const w = (n / total) * barWidth;
-      const rect = n > 0 ? `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="20" fill="${colour}"><title>${escapeXml(`${f.name}: ${n} ${label}`)}</title></rect>` : '';
+      const rect =
+        n > 0 ? `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="20" fill="${colour}"><title>${escapeXml(`${f.name}: ${n} ${label}`)}</title></rect>` : '';
       x += w;
       return rect;
     };
@@ -38,7 +39,10 @@ export function coverageChartSvg(frameworks: FrameworkCoverage[]): string {
     ['gap', colours.gap],
     ['not applicable', colours.na],
   ]
-    .map(([label, colour], i) => `<rect x="${labelWidth + i * 115}" y="${legendY - 10}" width="12" height="12" fill="${colour}"/><text x="${labelWidth + i * 115 + 17}" y="${legendY}" class="chart-legend">${label}</text>`)
+    .map(
+      ([label, colour], i) =>
+        `<rect x="${labelWidth + i * 115}" y="${legendY - 10}" width="12" height="12" fill="${colour}"/><text x="${labelWidth + i * 115 + 17}" y="${legendY}" class="chart-legend">${label}</text>`,
+    )
     .join('');
   const summary = frameworks.map((f) => `${f.name}: ${f.metPercent}% met, ${f.partialPercent}% partial, ${f.gapPercent}% gap`).join('; ');
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeXml(`Coverage by framework. ${summary}`)}" class="coverage-chart">${rows.join('')}${legend}</svg>`;

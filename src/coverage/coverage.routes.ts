@@ -19,11 +19,26 @@ export function coverageRoutes(routes: Routes, ctx: AppContext): void {
       // Open major nonconformities are shown wherever coverage is (empty for those who may not read audits).
       const majors = await openMajorFindingsOf(ctx, principalOf(req), framework.slug);
       const requirements = (framework.requirements ?? []).filter((r) => !status || r.status === status).map((r) => ({ ...r, majorFindings: majors.get(r.ref) ?? [] }));
-      res.render('coverage/framework', { title: `Coverage: ${framework.name}`, section: 'dashboard', asOf: report.asOf, framework, requirements, status, isToday: report.asOf === today(ctx.clock) });
+      res.render('coverage/framework', {
+        title: `Coverage: ${framework.name}`,
+        section: 'dashboard',
+        asOf: report.asOf,
+        framework,
+        requirements,
+        status,
+        isToday: report.asOf === today(ctx.clock),
+      });
     } catch (err) {
       if (!isAppError(err) || err.code !== 'validation_failed') throw err;
       if (err.fields[0]?.field === 'framework') throw AppError.notFound(`Framework ${slug}`);
-      res.status(422).render('coverage/framework', { title: 'Coverage', section: 'dashboard', errors: errorsByField(err.fields), asOf: query.as_of, framework: { slug, name: slug }, requirements: [] });
+      res.status(422).render('coverage/framework', {
+        title: 'Coverage',
+        section: 'dashboard',
+        errors: errorsByField(err.fields),
+        asOf: query.as_of,
+        framework: { slug, name: slug },
+        requirements: [],
+      });
     }
   });
 }

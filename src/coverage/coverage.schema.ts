@@ -11,5 +11,8 @@ export const coveragePageQuery = z.object({
 export const coverageApiQuery = z.object({
   framework: z.string().trim().min(1).max(60).optional(),
   as_of: z.string().trim().max(10).optional(),
-  detail: z.enum(['true', 'false'], { error: 'Use true or false.' }).default('false').transform((v) => v === 'true'),
+  detail: z
+    .enum(['true', 'false'], { error: 'Use true or false.' })
+    .default('false')
+    .transform((v) => v === 'true'),
 });

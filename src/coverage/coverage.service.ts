@@ -73,7 +73,8 @@ interface ControlInfo {
  * Pass `detail` to get each requirement with its reason.
  */
 export async function computeCoverage(
-  ctx: AppContext, principal: Principal,
+  ctx: AppContext,
+  principal: Principal,
   options: { asOf?: string | undefined; framework?: string | undefined; detail?: boolean } = {},
 ): Promise<CoverageReport> {
   authorize(principal, 'catalog.read');
@@ -92,10 +93,7 @@ export async function computeCoverage(
   ]);
   const validUntil = new Map(valid.map((v) => [v.control_id, String(v.valid_until)]));
   const info = new Map<number, ControlInfo>(
-    controls.map((c) => [
-      c.id,
-      { ref: c.ref, title: c.title, status: c.status, applicable: c.applicable === 1, retired: c.retired_at !== null, validUntil: validUntil.get(c.id) },
-    ]),
+    controls.map((c) => [c.id, { ref: c.ref, title: c.title, status: c.status, applicable: c.applicable === 1, retired: c.retired_at !== null, validUntil: validUntil.get(c.id) }]),
   );
   const effective = (c: ControlInfo) => c.applicable && !c.retired && c.status === 'implemented' && c.validUntil !== undefined;
 
@@ -106,7 +104,14 @@ export async function computeCoverage(
     byRequirement.set(m.requirement_id, list);
   }
 
-  const reasons = options.detail ? await notEffectiveReasons(ctx, asOf, info, mappings.map((m) => m.control_id)) : undefined;
+  const reasons = options.detail
+    ? await notEffectiveReasons(
+        ctx,
+        asOf,
+        info,
+        mappings.map((m) => m.control_id),
+      )
+    : undefined;
 
   return {
     asOf,

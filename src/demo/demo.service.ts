@@ -97,13 +97,24 @@ export async function buildDemo(ctx: AppContext & { setNow(iso: string): void },
     } else if (p.fate === 'rejected') {
       await reviewEvidence(ctx, reviewer, id, { decision: 'rejected', comment: rejectionComments[done % rejectionComments.length] });
       ctx.setNow(`${addDays(p.day, 4)}T10:00:00.000Z`);
-      const retry = await createEvidence(ctx, submitter, { ...input, title: `${input.title} (resubmitted)`, link_url: input.link_url ?? `https://evidence.demo.attest/${p.controlRef.toLowerCase()}/${p.day}/v2` }, []);
+      const retry = await createEvidence(
+        ctx,
+        submitter,
+        { ...input, title: `${input.title} (resubmitted)`, link_url: input.link_url ?? `https://evidence.demo.attest/${p.controlRef.toLowerCase()}/${p.day}/v2` },
+        [],
+      );
       ctx.setNow(`${addDays(p.day, 5)}T10:00:00.000Z`);
       await reviewEvidence(ctx, reviewer, retry, { decision: 'accepted' });
     } else if (p.fate === 'corrected') {
       await reviewEvidence(ctx, reviewer, id, { decision: 'accepted' });
       ctx.setNow(`${addDays(p.day, 6)}T11:00:00.000Z`);
-      const v2 = await createVersion(ctx, submitter, id, { ...input, title: `${input.title} (corrected)`, link_url: `https://evidence.demo.attest/${p.controlRef.toLowerCase()}/${p.day}/corrected` }, []);
+      const v2 = await createVersion(
+        ctx,
+        submitter,
+        id,
+        { ...input, title: `${input.title} (corrected)`, link_url: `https://evidence.demo.attest/${p.controlRef.toLowerCase()}/${p.day}/corrected` },
+        [],
+      );
       ctx.setNow(`${addDays(p.day, 7)}T11:00:00.000Z`);
       await reviewEvidence(ctx, reviewer, v2, { decision: 'accepted' });
     } else {

@@ -7,7 +7,18 @@ import { uploadParser } from '../http/upload.ts';
 import { parseInput } from '../http/validate.ts';
 import { evidenceJson } from './evidence.presenter.ts';
 import { evidenceFilterSchema, evidenceIdParam, evidenceInputSchema, fileParams, reviewSchema, shareableSchema } from './evidence.schema.ts';
-import { createEvidence, createVersion, downloadFile, evidenceVersions, fileStore, getEvidence, listEvidence, reviewEvidence, setEvidenceShareable, type UploadedFile } from './evidence.service.ts';
+import {
+  createEvidence,
+  createVersion,
+  downloadFile,
+  evidenceVersions,
+  fileStore,
+  getEvidence,
+  listEvidence,
+  reviewEvidence,
+  setEvidenceShareable,
+  type UploadedFile,
+} from './evidence.service.ts';
 import { removeLeftovers, sendFile } from './evidence.routes.ts';
 import { freshness } from './freshness.service.ts';
 
@@ -27,7 +38,10 @@ export function evidenceApi(routes: Routes, ctx: AppContext): void {
     const files = await filesOf(req, res);
     const principal = principalOf(req);
     const id = await removeLeftovers(files, () => createEvidence(ctx, principal, parseInput(evidenceInputSchema, req.body), files));
-    res.status(201).location(`/api/v1/evidence/${id}`).json(evidenceJson(await getEvidence(ctx, principal, id)));
+    res
+      .status(201)
+      .location(`/api/v1/evidence/${id}`)
+      .json(evidenceJson(await getEvidence(ctx, principal, id)));
   });
 
   routes.get('/api/v1/evidence/freshness', 'evidence.log', async (req, res) => {
@@ -58,7 +72,10 @@ export function evidenceApi(routes: Routes, ctx: AppContext): void {
     const files = await filesOf(req, res);
     const principal = principalOf(req);
     const created = await removeLeftovers(files, () => createVersion(ctx, principal, id, parseInput(evidenceInputSchema, req.body), files));
-    res.status(201).location(`/api/v1/evidence/${created}`).json(evidenceJson(await getEvidence(ctx, principal, created)));
+    res
+      .status(201)
+      .location(`/api/v1/evidence/${created}`)
+      .json(evidenceJson(await getEvidence(ctx, principal, created)));
   });
 
   routes.post('/api/v1/evidence/:id/review', 'evidence.review', async (req, res) => {

@@ -16,7 +16,13 @@ export function registerEvidenceCommands(program: Command): void {
       const { SingleBar, Presets } = await import('cli-progress');
       if (!fs.existsSync(file)) fail(`${file}: no such file`);
       const bar = new SingleBar(
-        { stream: process.stderr, format: 'importing [{bar}] {percentage}% | {value}/{total} rows | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000 },
+        {
+          stream: process.stderr,
+          format: 'importing [{bar}] {percentage}% | {value}/{total} rows | {eta_formatted} left',
+          hideCursor: true,
+          noTTYOutput: true,
+          notTTYSchedule: 1000,
+        },
         Presets.shades_classic,
       );
       await withContext(async (ctx) => {

@@ -19,7 +19,11 @@ export async function insertEvidence(db: Db, row: Insertable<EvidenceTable>): Pr
 export async function insertEvidenceBatch(db: Db, rows: Insertable<EvidenceTable>[]): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const inserted = await db.insertInto('evidence').values(rows.slice(i, i + CHUNK)).returning('id').execute();
+    const inserted = await db
+      .insertInto('evidence')
+      .values(rows.slice(i, i + CHUNK))
+      .returning('id')
+      .execute();
     ids.push(...inserted.map((r) => r.id));
   }
   return ids;
@@ -36,7 +40,10 @@ export async function setOwnLineage(db: Db, importId: string): Promise<void> {
 
 export async function linkControls(db: Db, links: { evidence_id: number; control_id: number }[]): Promise<void> {
   for (let i = 0; i < links.length; i += CHUNK * 2) {
-    await db.insertInto('evidence_controls').values(links.slice(i, i + CHUNK * 2)).execute();
+    await db
+      .insertInto('evidence_controls')
+      .values(links.slice(i, i + CHUNK * 2))
+      .execute();
   }
 }
 
@@ -84,17 +91,16 @@ export function versionsOf(db: Db, lineageId: number, scope: EvidenceScope) {
 
 export async function markSuperseded(db: Db, id: number, byId: number, at: string): Promise<boolean> {
   // Only the current version can be superseded; the condition makes a concurrent second attempt fail.
-  const result = await db
-    .updateTable('evidence')
-    .set({ superseded_by_id: byId, superseded_at: at })
-    .where('id', '=', id)
-    .where('superseded_by_id', 'is', null)
-    .executeTakeFirst();
+  const result = await db.updateTable('evidence').set({ superseded_by_id: byId, superseded_at: at }).where('id', '=', id).where('superseded_by_id', 'is', null).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
 export async function setShareable(db: Db, id: number, shareable: boolean): Promise<void> {
-  await db.updateTable('evidence').set({ shareable: shareable ? 1 : 0 }).where('id', '=', id).execute();
+  await db
+    .updateTable('evidence')
+    .set({ shareable: shareable ? 1 : 0 })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function recordReview(
@@ -102,13 +108,7 @@ export async function recordReview(
   id: number,
   review: { status: EvidenceStatus; reviewer_id: number | null; reviewed_at: string; review_comment: string | null },
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('evidence')
-    .set(review)
-    .where('id', '=', id)
-    .where('status', '=', 'submitted')
-    .where('superseded_by_id', 'is', null)
-    .executeTakeFirst();
+  const result = await db.updateTable('evidence').set(review).where('id', '=', id).where('status', '=', 'submitted').where('superseded_by_id', 'is', null).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
@@ -125,8 +125,7 @@ export interface EvidenceFilter {
 
 /** The policy's evidence scope as a condition on `e` (see evidenceScope in src/auth/policy.ts). */
 function scopeCondition(scope: EvidenceScope) {
-  return (eb: ExpressionBuilder<DB & { e: EvidenceTable }, 'e'>) =>
-    scope === 'all' ? eb.lit(true) : scope === 'shareable' ? eb('e.shareable', '=', 1) : eb.lit(false);
+  return (eb: ExpressionBuilder<DB & { e: EvidenceTable }, 'e'>) => (scope === 'all' ? eb.lit(true) : scope === 'shareable' ? eb('e.shareable', '=', 1) : eb.lit(false));
 }
 
 export async function listEvidence(db: Db, f: EvidenceFilter, page: { limit: number; offset: number }, scope: EvidenceScope) {

@@ -33,7 +33,10 @@ const MAX_FILES = 10;
 
 const kindOptions = (selected?: string) => evidenceKinds.map((k) => ({ value: k, label: evidenceKindLabels[k], selected: k === selected }));
 const statusOptions = (selected?: string) =>
-  [...evidenceStatuses.map((s) => ({ value: s, label: evidenceStatusLabels[s] })), { value: 'superseded', label: 'superseded' }].map((o) => ({ ...o, selected: o.value === selected }));
+  [...evidenceStatuses.map((s) => ({ value: s, label: evidenceStatusLabels[s] })), { value: 'superseded', label: 'superseded' }].map((o) => ({
+    ...o,
+    selected: o.value === selected,
+  }));
 
 export function evidenceRoutes(routes: Routes, ctx: AppContext): void {
   const upload = uploadParser({ tmpDir: () => fileStore(ctx).tmpDir, maxBytes: ctx.config.uploadMaxBytes, field: 'files', maxFiles: MAX_FILES });
@@ -78,16 +81,17 @@ export function evidenceRoutes(routes: Routes, ctx: AppContext): void {
   });
 
   /** Runs a submission; a refused one shows the form again with what the user gave. */
-  const submitEvidence = (work: (req: Request, res: Response) => Promise<number>, formModel: (req: Request) => Promise<Record<string, unknown>>) => async (req: Request, res: Response) =>
-    submitForm(
-      async () => {
-        const id = await work(req, res);
-        setFlash(res, 'success', 'Evidence submitted. Someone other than you must now accept or reject it.');
-        res.redirect(303, `/evidence/${id}`);
-      },
-      async (failure) =>
-        renderForm(req, res, failure.status === 413 ? 413 : 422, { ...(await formModel(req)), values: req.body, errors: failure.errors, formError: failure.message }),
-    );
+  const submitEvidence =
+    (work: (req: Request, res: Response) => Promise<number>, formModel: (req: Request) => Promise<Record<string, unknown>>) => async (req: Request, res: Response) =>
+      submitForm(
+        async () => {
+          const id = await work(req, res);
+          setFlash(res, 'success', 'Evidence submitted. Someone other than you must now accept or reject it.');
+          res.redirect(303, `/evidence/${id}`);
+        },
+        async (failure) =>
+          renderForm(req, res, failure.status === 413 ? 413 : 422, { ...(await formModel(req)), values: req.body, errors: failure.errors, formError: failure.message }),
+      );
 
   routes.post(
     '/evidence',
@@ -139,7 +143,16 @@ export function evidenceRoutes(routes: Routes, ctx: AppContext): void {
     const p: Evidence = model.previous;
     renderForm(req, res, 200, {
       ...model,
-      values: { title: p.title, kind: p.kind, description: p.description, link_url: p.linkUrl ?? '', collected_at: p.collectedAt, valid_until: '', controls: p.controls.map((c) => c.ref).join(', '), shareable: p.shareable ? 'yes' : 'no' },
+      values: {
+        title: p.title,
+        kind: p.kind,
+        description: p.description,
+        link_url: p.linkUrl ?? '',
+        collected_at: p.collectedAt,
+        valid_until: '',
+        controls: p.controls.map((c) => c.ref).join(', '),
+        shareable: p.shareable ? 'yes' : 'no',
+      },
     });
   });
 

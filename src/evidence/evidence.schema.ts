@@ -41,7 +41,12 @@ const controlRefs = z.preprocess(
   z
     .array(z.string().trim())
     .transform((refs) => [...new Set(refs.filter(Boolean).map((r) => r.toUpperCase()))])
-    .pipe(z.array(z.string().regex(/^[A-Z]{2,5}-\d{2,3}$/, 'Control references look like IAM-03.')).min(1, 'Choose at least one control.').max(50, 'At most 50 controls.')),
+    .pipe(
+      z
+        .array(z.string().regex(/^[A-Z]{2,5}-\d{2,3}$/, 'Control references look like IAM-03.'))
+        .min(1, 'Choose at least one control.')
+        .max(50, 'At most 50 controls.'),
+    ),
 );
 
 export const evidenceInputSchema = z

@@ -71,7 +71,12 @@ export const evidenceResource = (e: { submitter_id: number | null; shareable: nu
 });
 
 /** The item, if it exists and the principal may do `action` on it; a 404 otherwise, a 403 when refused. */
-async function permittedRow(db: AppContext['db'], principal: Principal, action: 'evidence.read' | 'evidence.files.read' | 'evidence.review' | 'evidence.share' | 'evidence.log', id: number) {
+async function permittedRow(
+  db: AppContext['db'],
+  principal: Principal,
+  action: 'evidence.read' | 'evidence.files.read' | 'evidence.review' | 'evidence.share' | 'evidence.log',
+  id: number,
+) {
   const row = await repo.findEvidenceRow(db, id);
   if (!row) throw AppError.notFound('Evidence');
   authorize(principal, action, evidenceResource(row));
@@ -113,19 +118,18 @@ async function storeFiles(ctx: AppContext, files: UploadedFile[], now: string) {
  * before the transaction; a file left unreferenced by a failed transaction is harmless (stored by
  * hash, reused on the next identical upload).
  */
-export async function createEvidence(
-  ctx: AppContext,
-  principal: Principal,
-  input: EvidenceInput,
-  files: UploadedFile[],
-  previous?: repo.EvidenceRow,
-): Promise<number> {
+export async function createEvidence(ctx: AppContext, principal: Principal, input: EvidenceInput, files: UploadedFile[], previous?: repo.EvidenceRow): Promise<number> {
   authorize(principal, 'evidence.log');
   // Only those who may share evidence choose to; a new version keeps its predecessor's choice otherwise.
   const shareable = input.shareable !== undefined ? input.shareable : previous ? previous.shareable === 1 : false;
   if (input.shareable && !previous?.shareable) authorize(principal, 'evidence.share');
   const controls = await checkInput(ctx, input, files.length);
-  const validUntil = input.valid_until ?? defaultValidUntil(input.collected_at, controls.map((c) => c.frequency as Frequency));
+  const validUntil =
+    input.valid_until ??
+    defaultValidUntil(
+      input.collected_at,
+      controls.map((c) => c.frequency as Frequency),
+    );
   const now = ctx.clock().toISOString();
   const stored = await storeFiles(ctx, files, now);
   return withActivity(
@@ -151,8 +155,14 @@ export async function createEvidence(
       if (previous && !(await repo.markSuperseded(trx, previous.id, id, now))) {
         throw AppError.conflict('This evidence already has a newer version; open the latest one.');
       }
-      await repo.linkControls(trx, controls.map((c) => ({ evidence_id: id, control_id: c.id })));
-      await repo.insertFiles(trx, stored.map((s) => ({ ...s, evidence_id: id })));
+      await repo.linkControls(
+        trx,
+        controls.map((c) => ({ evidence_id: id, control_id: c.id })),
+      );
+      await repo.insertFiles(
+        trx,
+        stored.map((s) => ({ ...s, evidence_id: id })),
+      );
       return id;
     },
     (id) => ({
@@ -285,7 +295,13 @@ export async function listEvidence(ctx: AppContext, principal: Principal, filter
   const [controls, files] = await Promise.all([repo.controlsOfEvidence(ctx.db, ids), repo.filesOfEvidence(ctx.db, ids)]);
   return {
     total,
-    items: rows.map((r) => toEvidence(r, controls.filter((c) => c.evidence_id === r.id), files.filter((f) => f.evidence_id === r.id))),
+    items: rows.map((r) =>
+      toEvidence(
+        r,
+        controls.filter((c) => c.evidence_id === r.id),
+        files.filter((f) => f.evidence_id === r.id),
+      ),
+    ),
   };
 }
 
@@ -304,19 +320,32 @@ export async function downloadFile(ctx: AppContext, principal: Principal, eviden
   } catch (err) {
     if (!(err instanceof FileIntegrityError)) throw err;
     ctx.logger.error({ evidenceId, fileId, sha256: row.sha256, reason: err.reason }, 'evidence file failed its integrity check');
-    await withActivity(ctx, principal, async () => undefined, () => ({
-      action: 'evidence.file_integrity_failed',
+    await withActivity(
+      ctx,
+      principal,
+      async () => undefined,
+      () => ({
+        action: 'evidence.file_integrity_failed',
+        subjectType: 'evidence',
+        subjectId: evidenceId,
+        details: { file_id: fileId, sha256: row.sha256, reason: err.reason },
+      }),
+    );
+    throw new AppError(
+      'integrity_failed',
+      `The stored file "${row.filename}" ${err.reason === 'missing' ? 'is missing' : 'no longer matches its fingerprint'}, so it was not sent. This has been recorded; contact an administrator.`,
+    );
+  }
+  await withActivity(
+    ctx,
+    principal,
+    async () => undefined,
+    () => ({
+      action: 'evidence.file_downloaded',
       subjectType: 'evidence',
       subjectId: evidenceId,
-      details: { file_id: fileId, sha256: row.sha256, reason: err.reason },
-    }));
-    throw new AppError('integrity_failed', `The stored file "${row.filename}" ${err.reason === 'missing' ? 'is missing' : 'no longer matches its fingerprint'}, so it was not sent. This has been recorded; contact an administrator.`);
-  }
-  await withActivity(ctx, principal, async () => undefined, () => ({
-    action: 'evidence.file_downloaded',
-    subjectType: 'evidence',
-    subjectId: evidenceId,
-    details: { file_id: fileId, sha256: row.sha256, name: row.filename, via: principal.via },
-  }));
+      details: { file_id: fileId, sha256: row.sha256, name: row.filename, via: principal.via },
+    }),
+  );
   return { file, content };
 }

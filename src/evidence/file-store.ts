@@ -4,7 +4,10 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 
 export class FileIntegrityError extends Error {
-  constructor(readonly sha256: string, readonly reason: 'missing' | 'mismatch') {
+  constructor(
+    readonly sha256: string,
+    readonly reason: 'missing' | 'mismatch',
+  ) {
     super(reason === 'missing' ? `stored file ${sha256} is missing` : `stored file ${sha256} does not match its hash`);
   }
 }

@@ -30,7 +30,11 @@ export interface OwnerFreshness {
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /** Evidence expiring within the window, and controls whose evidence has run out, per control owner. */
-export async function freshness(ctx: AppContext, principal: Principal, windowDays = ctx.config.expiryWindowDays): Promise<{ today: string; windowDays: number; owners: OwnerFreshness[] }> {
+export async function freshness(
+  ctx: AppContext,
+  principal: Principal,
+  windowDays = ctx.config.expiryWindowDays,
+): Promise<{ today: string; windowDays: number; owners: OwnerFreshness[] }> {
   authorize(principal, 'evidence.read');
   const day = today(ctx.clock);
   const [expiring, lastDays] = await Promise.all([repo.expiringBetween(ctx.db, day, addDays(day, windowDays)), repo.lastValidDayByControl(ctx.db)]);
@@ -44,7 +48,14 @@ export async function freshness(ctx: AppContext, principal: Principal, windowDay
     return o;
   };
   for (const e of expiring) {
-    of(e.owner).expiring.push({ evidenceId: e.id, title: e.title, validUntil: e.valid_until, daysLeft: daysBetween(day, e.valid_until), controlRef: e.ref, controlTitle: e.control_title });
+    of(e.owner).expiring.push({
+      evidenceId: e.id,
+      title: e.title,
+      validUntil: e.valid_until,
+      daysLeft: daysBetween(day, e.valid_until),
+      controlRef: e.ref,
+      controlTitle: e.control_title,
+    });
   }
   for (const c of lastDays) {
     if (c.applicable !== 1 || c.status !== 'implemented') continue;
@@ -67,7 +78,12 @@ export async function controlTimeline(ctx: AppContext, principal: Principal, con
   const day = today(ctx.clock);
   const rows = await repo.timelineOfControl(ctx.db, controlId);
   const current = rows.filter((r) => r.superseded_by_id === null && r.status === 'accepted');
-  const nextDue = current.length ? current.map((r) => r.valid_until).sort().at(-1)! : null;
+  const nextDue = current.length
+    ? current
+        .map((r) => r.valid_until)
+        .sort()
+        .at(-1)!
+    : null;
   return {
     items: rows.map((r) => ({
       id: r.id,

@@ -39,7 +39,14 @@ interface ParsedRow {
 function parseCsv(content: Buffer): { rows: ParsedRow[]; problems: ImportProblem[] } {
   let parsed: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    parsed = parse(content, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), bom: true, trim: true, skip_empty_lines: true, info: true, max_record_size: 64 * 1024 });
+    parsed = parse(content, {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      info: true,
+      max_record_size: 64 * 1024,
+    });
   } catch (err) {
     const e = err as { message?: string; lines?: number };
     return { rows: [], problems: [{ line: e.lines ?? 1, field: 'file', message: `Not valid CSV: ${(e.message ?? 'unreadable').replace(/^Invalid [^:]*: /, '')}` }] };
@@ -101,7 +108,12 @@ export async function importEvidenceCsv(ctx: AppContext, principal: Principal, c
         description: input.description ?? '',
         link_url: input.link_url,
         collected_at: input.collected_at,
-        valid_until: input.valid_until ?? defaultValidUntil(input.collected_at, linked.map((c) => c.frequency as Frequency)),
+        valid_until:
+          input.valid_until ??
+          defaultValidUntil(
+            input.collected_at,
+            linked.map((c) => c.frequency as Frequency),
+          ),
         status: 'submitted',
         submitter_id: options.submitterId ?? principal.userId,
         submitted_at: now,
@@ -118,8 +130,14 @@ export async function importEvidenceCsv(ctx: AppContext, principal: Principal, c
     const step = 2000;
     for (let i = 0; i < valid.length; i += step) {
       const slice = valid.slice(i, i + step);
-      const inserted = await repo.insertEvidenceBatch(trx, slice.map((v) => v.row));
-      await repo.linkControls(trx, inserted.flatMap((id, k) => slice[k]!.controlIds.map((controlId) => ({ evidence_id: id, control_id: controlId }))));
+      const inserted = await repo.insertEvidenceBatch(
+        trx,
+        slice.map((v) => v.row),
+      );
+      await repo.linkControls(
+        trx,
+        inserted.flatMap((id, k) => slice[k]!.controlIds.map((controlId) => ({ evidence_id: id, control_id: controlId }))),
+      );
       ids.push(...inserted);
       options.onProgress?.(ids.length, valid.length);
     }

@@ -55,7 +55,16 @@ export function crosswalkCsv(cw: Crosswalk): string {
   const lines = [header.join(',')];
   for (const p of cw.pairs) {
     lines.push(
-      [cw.from.slug, p.from.ref, p.from.name, cw.to.slug, p.to.ref, p.to.name, p.relationship, p.controls.map((c) => `${c.ref} (${c.fromRelationship}/${c.toRelationship})`).join('; ')]
+      [
+        cw.from.slug,
+        p.from.ref,
+        p.from.name,
+        cw.to.slug,
+        p.to.ref,
+        p.to.name,
+        p.relationship,
+        p.controls.map((c) => `${c.ref} (${c.fromRelationship}/${c.toRelationship})`).join('; '),
+      ]
         .map(csvCell)
         .join(','),
     );

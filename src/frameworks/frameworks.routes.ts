@@ -48,7 +48,11 @@ export function frameworkRoutes(routes: Routes, ctx: AppContext): void {
           res.attachment(`crosswalk-${cw.from.slug}-to-${cw.to.slug}.csv`).type('text/csv; charset=utf-8').send(crosswalkCsv(cw));
           return;
         }
-        res.render('frameworks/crosswalk', { ...model, crosswalk: cw, csvHref: `/crosswalk?from=${encodeURIComponent(cw.from.slug)}&to=${encodeURIComponent(cw.to.slug)}&format=csv` });
+        res.render('frameworks/crosswalk', {
+          ...model,
+          crosswalk: cw,
+          csvHref: `/crosswalk?from=${encodeURIComponent(cw.from.slug)}&to=${encodeURIComponent(cw.to.slug)}&format=csv`,
+        });
       },
       (failure) => res.status(failure.status).render('frameworks/crosswalk', { ...model, errors: failure.errors }),
       ['validation_failed'],

@@ -48,11 +48,7 @@ export interface RequirementNode {
 
 export async function listFrameworks(ctx: AppContext, principal: Principal): Promise<FrameworkSummary[]> {
   authorize(principal, 'catalog.read');
-  const [frameworks, flags, mapped] = await Promise.all([
-    repo.listFrameworkRows(ctx.db),
-    repo.requirementFlags(ctx.db),
-    repo.activeMappingRelationships(ctx.db),
-  ]);
+  const [frameworks, flags, mapped] = await Promise.all([repo.listFrameworkRows(ctx.db), repo.requirementFlags(ctx.db), repo.activeMappingRelationships(ctx.db)]);
   const anyMapping = new Set(mapped.map((m) => m.requirement_id));
   const fullMapping = new Set(mapped.filter((m) => satisfiesFully(m.relationship as Relationship)).map((m) => m.requirement_id));
   return frameworks.map((f) => {
@@ -103,7 +99,10 @@ export async function requirementTree(ctx: AppContext, principal: Principal, slu
   const fw = await repo.findFramework(ctx.db, slug);
   if (!fw) throw AppError.notFound(`Framework ${slug}`);
   const rows = await repo.requirementRows(ctx.db, fw.id);
-  const mappings = await repo.mappingsForRequirements(ctx.db, rows.map((r) => r.id));
+  const mappings = await repo.mappingsForRequirements(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
   const controlsByReq = new Map<number, MappedControl[]>();
   for (const m of mappings) controlsByReq.set(m.requirement_id, [...(controlsByReq.get(m.requirement_id) ?? []), toMapped(m)]);
   const nodes = new Map<string, RequirementNode>();
@@ -155,7 +154,10 @@ export async function getRequirement(ctx: AppContext, principal: Principal, slug
   const req = await repo.findRequirement(ctx.db, fw.id, ref);
   if (!req) throw AppError.notFound(`Requirement ${ref} of ${fw.name}`);
   const mappings = await repo.mappingsForRequirements(ctx.db, [req.id]);
-  const others = await repo.requirementsOfControls(ctx.db, mappings.map((m) => m.control_id));
+  const others = await repo.requirementsOfControls(
+    ctx.db,
+    mappings.map((m) => m.control_id),
+  );
   return {
     framework: { slug: fw.slug, name: fw.name },
     ref: req.ref,

@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import { containsText } from '../db/text-match.ts';
 import type { DB } from '../db/schema.ts';
 
-
 export function searchRequirements(db: Kysely<DB>, text: string, limit: number) {
   return db
     .selectFrom('requirements as r')

@@ -50,7 +50,14 @@ export function dashboardRoutes(routes: Routes, ctx: AppContext): void {
         const nothingEffective = report.frameworks.every((f) => f.counts.met + f.counts.partial === 0);
         const panel = await programme(ctx, principal);
         const frameworks = report.frameworks.map((f) => ({ ...f, openMajors: panel.majors[f.slug] ?? 0 }));
-        res.render('home/dashboard', { ...base, report: { ...report, frameworks }, programme: panel.groups, nothingEffective, chart: coverageChartSvg(report.frameworks), isToday: report.asOf === base.today });
+        res.render('home/dashboard', {
+          ...base,
+          report: { ...report, frameworks },
+          programme: panel.groups,
+          nothingEffective,
+          chart: coverageChartSvg(report.frameworks),
+          isToday: report.asOf === base.today,
+        });
       },
       (failure) => res.status(failure.status).render('home/dashboard', { ...base, errors: failure.errors, values: query }),
       ['validation_failed'],

@@ -13,7 +13,9 @@ export const CSRF_FIELD = '_csrf';
  */
 export function csrfProtection(secret: string, secureCookies: boolean) {
   const sign = (browserId: string, sessionToken: string | undefined) =>
-    createHmac('sha256', secret).update(`${browserId}|${sessionToken ?? ''}`).digest('base64url');
+    createHmac('sha256', secret)
+      .update(`${browserId}|${sessionToken ?? ''}`)
+      .digest('base64url');
 
   return (req: Request, res: Response, next: NextFunction): void => {
     let browserId: unknown = req.cookies?.[CSRF_COOKIE];

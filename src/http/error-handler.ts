@@ -21,7 +21,7 @@ function normalise(err: unknown): AppError | undefined {
 }
 
 export function wantsJson(req: Request): boolean {
-  return req.path.startsWith('/api/') || req.path === '/healthz' || (req.accepts(['html', 'json']) === 'json');
+  return req.path.startsWith('/api/') || req.path === '/healthz' || req.accepts(['html', 'json']) === 'json';
 }
 
 /** The one place errors become responses: JSON for the API, a styled page for browsers. */

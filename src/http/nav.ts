@@ -30,9 +30,11 @@ export function layoutLocals(req: Request, res: Response, next: NextFunction): v
   if (user) {
     // Until a one-time password is replaced, nothing else is reachable, so no menu is shown.
     res.locals.currentUser = { name: user.name, email: user.email, role: user.role, roleLabel: roleLabels[user.role] };
-    res.locals.nav = user.mustChangePassword ? [] : items
-      .filter((i) => roleMay(user.role, i.action) || (i.key === 'admin' && roleMay(user.role, 'activity.read')))
-      .map((i) => ({ ...i, href: i.key === 'admin' && !roleMay(user.role, 'users.manage') ? '/admin/activity' : i.href }));
+    res.locals.nav = user.mustChangePassword
+      ? []
+      : items
+          .filter((i) => roleMay(user.role, i.action) || (i.key === 'admin' && roleMay(user.role, 'activity.read')))
+          .map((i) => ({ ...i, href: i.key === 'admin' && !roleMay(user.role, 'users.manage') ? '/admin/activity' : i.href }));
     res.locals.canManageUsers = roleMay(user.role, 'users.manage');
   }
   next();

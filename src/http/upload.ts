@@ -22,7 +22,10 @@ export function uploadParser(options: { tmpDir: () => string; maxBytes: number; 
         const files = (req.files as Express.Multer.File[] | undefined) ?? [];
         // Removing the temporary files is awaited, so a refused request leaves nothing behind when it ends.
         const refuse = (error: AppError) => {
-          void Promise.all(files.map((f) => fs.promises.rm(f.path, { force: true }))).then(() => reject(error), () => reject(error));
+          void Promise.all(files.map((f) => fs.promises.rm(f.path, { force: true }))).then(
+            () => reject(error),
+            () => reject(error),
+          );
         };
         if (err) return refuse(toAppError(err, options));
         const empty = files.find((f) => f.size === 0);
@@ -38,7 +41,9 @@ function toAppError(err: unknown, options: { maxBytes: number; field: string; ma
     const field = err.field ?? options.field;
     switch (err.code) {
       case 'LIMIT_FILE_SIZE':
-        return new AppError('payload_too_large', `A file is larger than ${Math.round(options.maxBytes / 1024 / 1024)} MB.`, [{ field, message: `Files may be at most ${Math.round(options.maxBytes / 1024 / 1024)} MB.` }]);
+        return new AppError('payload_too_large', `A file is larger than ${Math.round(options.maxBytes / 1024 / 1024)} MB.`, [
+          { field, message: `Files may be at most ${Math.round(options.maxBytes / 1024 / 1024)} MB.` },
+        ]);
       case 'LIMIT_FILE_COUNT':
         return AppError.invalid([{ field, message: `Attach at most ${options.maxFiles} files.` }]);
       case 'LIMIT_UNEXPECTED_FILE':

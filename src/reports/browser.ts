@@ -90,7 +90,7 @@ export function ensureBrowser(log: (line: string) => void): BrowserFound | undef
     return undefined;
   }
   if (isRootOnDebian()) {
-    log('No Chrome/Chromium found: installing Debian\'s chromium package (needed for PDF reports)…');
+    log("No Chrome/Chromium found: installing Debian's chromium package (needed for PDF reports)…");
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const install = () => spawnSync('apt-get', ['install', '-y', '-q', 'chromium'], { stdio: ['ignore', 2, 2], env });
     let result = install();

@@ -17,9 +17,16 @@ afterAll(() => ctx.cleanup());
 describe('the activity hash chain', () => {
   it('links each record to the one before and hashes its contents', async () => {
     for (let i = 0; i < 5; i += 1) {
-      await ctx.db.transaction().execute((trx) =>
-        recordActivity(ctx, trx, { ...systemPrincipal, ip: '10.0.0.1', userAgent: 'test' }, { action: 'control.updated', subjectType: 'thing', subjectId: i, details: { b: i, a: 'x' } }),
-      );
+      await ctx.db
+        .transaction()
+        .execute((trx) =>
+          recordActivity(
+            ctx,
+            trx,
+            { ...systemPrincipal, ip: '10.0.0.1', userAgent: 'test' },
+            { action: 'control.updated', subjectType: 'thing', subjectId: i, details: { b: i, a: 'x' } },
+          ),
+        );
     }
     const rows = await ctx.db.selectFrom('activity').selectAll().orderBy('id').execute();
     expect(rows).toHaveLength(5);
@@ -32,26 +39,47 @@ describe('the activity hash chain', () => {
   });
 
   it('keeps no record of a change that rolled back', async () => {
-    const before = await ctx.db.selectFrom('activity').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await ctx.db
+      .selectFrom('activity')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     await expect(
-      withActivity(ctx, systemPrincipal, async () => {
-        throw new Error('the change failed');
-      }, () => ({ action: 'control.created', subjectType: 'thing' })),
+      withActivity(
+        ctx,
+        systemPrincipal,
+        async () => {
+          throw new Error('the change failed');
+        },
+        () => ({ action: 'control.created', subjectType: 'thing' }),
+      ),
     ).rejects.toThrow('the change failed');
     await expect(
-      withActivity(ctx, systemPrincipal, async (trx) => {
-        await recordActivity(ctx, trx, systemPrincipal, { action: 'control.updated', subjectType: 'thing' });
-        throw new Error('later step failed');
-      }, () => ({ action: 'control.created', subjectType: 'thing' })),
+      withActivity(
+        ctx,
+        systemPrincipal,
+        async (trx) => {
+          await recordActivity(ctx, trx, systemPrincipal, { action: 'control.updated', subjectType: 'thing' });
+          throw new Error('later step failed');
+        },
+        () => ({ action: 'control.created', subjectType: 'thing' }),
+      ),
     ).rejects.toThrow('later step failed');
-    const after = await ctx.db.selectFrom('activity').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await ctx.db
+      .selectFrom('activity')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
   it('stays one chain under concurrent writers', async () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        withActivity(ctx, systemPrincipal, async () => i, (n) => ({ action: 'evidence.submitted', subjectType: 'thing', subjectId: n })),
+        withActivity(
+          ctx,
+          systemPrincipal,
+          async () => i,
+          (n) => ({ action: 'evidence.submitted', subjectType: 'thing', subjectId: n }),
+        ),
       ),
     );
     expect((await verifyChain(ctx.db)).ok).toBe(true);
@@ -83,7 +111,12 @@ describe('the activity hash chain', () => {
     const fresh = await createTestContext();
     try {
       for (let i = 0; i < 4; i += 1) {
-        await withActivity(fresh, systemPrincipal, async () => i, () => ({ action: 'control.updated', subjectType: 'thing', subjectId: i }));
+        await withActivity(
+          fresh,
+          systemPrincipal,
+          async () => i,
+          () => ({ action: 'control.updated', subjectType: 'thing', subjectId: i }),
+        );
       }
       const third = await fresh.db.selectFrom('activity').select('id').orderBy('id').offset(2).limit(1).executeTakeFirstOrThrow();
       await dropGuard(fresh);

@@ -90,6 +90,8 @@ describe('`attest activity checkpoint` and `attest activity verify --checkpoint`
     const res = runCli(['activity', 'verify', '--checkpoint', file], ctx.childEnv);
     expect(res.status).toBe(1);
     expect(res.stdout).toContain('Activity chain intact');
-    expect(res.stdout).toMatch(new RegExp(`Checkpoint mismatch: record ${ids[ids.length - 1]} has hash [0-9a-f]{64} but the checkpoint of \\S+ \\(line 1\\) recorded [0-9a-f]{64}\\.`));
+    expect(res.stdout).toMatch(
+      new RegExp(`Checkpoint mismatch: record ${ids[ids.length - 1]} has hash [0-9a-f]{64} but the checkpoint of \\S+ \\(line 1\\) recorded [0-9a-f]{64}\\.`),
+    );
   });
 });

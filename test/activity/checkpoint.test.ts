@@ -107,9 +107,7 @@ describe('checkpoints of the activity chain', () => {
 
     const report = await check(ctx);
     expect(report.ok).toBe(false);
-    expect(report.problems).toEqual([
-      `record ${ids[29]} has hash ${rewritten.hash} but the checkpoint of 2026-11-29T12:00:00.000Z (line 2) recorded ${late.checkpoint.hash}`,
-    ]);
+    expect(report.problems).toEqual([`record ${ids[29]} has hash ${rewritten.hash} but the checkpoint of 2026-11-29T12:00:00.000Z (line 2) recorded ${late.checkpoint.hash}`]);
     expect(early.checkpoint.id).toBe(ids[9]);
   });
 

@@ -28,7 +28,12 @@ describe(`the database refuses to change activity records (${process.env.TEST_DA
     const before = await snapshot();
     const ids = await activityIds(ctx);
     await expect(ctx.db.deleteFrom('activity').where('id', '=', ids[0]!).execute()).rejects.toThrow(/append-only/);
-    await expect(ctx.db.deleteFrom('activity').where('id', '=', ids[ids.length - 1]!).execute()).rejects.toThrow(/append-only/);
+    await expect(
+      ctx.db
+        .deleteFrom('activity')
+        .where('id', '=', ids[ids.length - 1]!)
+        .execute(),
+    ).rejects.toThrow(/append-only/);
     await expect(sql`delete from activity`.execute(ctx.db)).rejects.toThrow(/append-only/);
     expect(await snapshot()).toEqual(before);
   });

@@ -22,9 +22,7 @@ export async function dropGuard(ctx: TestContext): Promise<void> {
 /** Appends `n` ordinary records through the real service. */
 export async function appendRecords(ctx: TestContext, n: number, action: ActivityAction = 'control.updated'): Promise<void> {
   for (let i = 0; i < n; i += 1) {
-    await ctx.db.transaction().execute((trx) =>
-      recordActivity(ctx, trx, systemPrincipal, { action, subjectType: 'control', subjectId: i, details: { step: i } }),
-    );
+    await ctx.db.transaction().execute((trx) => recordActivity(ctx, trx, systemPrincipal, { action, subjectType: 'control', subjectId: i, details: { step: i } }));
   }
 }
 

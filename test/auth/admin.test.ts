@@ -17,7 +17,15 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.cleanup());
 
-const userCount = async () => Number((await ctx.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const userCount = async () =>
+  Number(
+    (
+      await ctx.db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const lastActivity = () => ctx.db.selectFrom('activity').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
 
 describe('adding users', () => {
@@ -146,7 +154,7 @@ describe('API tokens', () => {
     // The service issues to the principal themself only: there is no way to name another owner.
     const own = await issueToken(ctx, principalFor(admin), { name: 'mine', expires_in_days: null });
     expect(own.token.userId).toBe(admin.id);
-    expect((await ctx.db.selectFrom('api_tokens').selectAll().where('user_id', '=', user.id).execute())).toHaveLength(0);
+    expect(await ctx.db.selectFrom('api_tokens').selectAll().where('user_id', '=', user.id).execute()).toHaveLength(0);
     expect((await ctx.db.selectFrom('api_tokens').selectAll().execute()).length).toBe(before.length + 1);
   });
 

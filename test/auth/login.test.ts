@@ -14,7 +14,11 @@ beforeAll(async () => {
 afterAll(() => ctx.cleanup());
 
 async function sessionsOf(userId: number): Promise<number> {
-  const row = await ctx.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  const row = await ctx.db
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -46,7 +50,10 @@ describe('signing in', () => {
       const user = await buildUser(secureCtx);
       // supertest speaks plain HTTP, so it would not send Secure cookies back: carry them by hand.
       const page = await supertest(secureApp).get('/login');
-      const csrfCookie = [page.headers['set-cookie']].flat().map(String).find((c) => c.startsWith('attest_csrf='));
+      const csrfCookie = [page.headers['set-cookie']]
+        .flat()
+        .map(String)
+        .find((c) => c.startsWith('attest_csrf='));
       expect(csrfCookie).toMatch(/; Secure/);
       const res = await supertest(secureApp)
         .post('/login')
@@ -54,7 +61,10 @@ describe('signing in', () => {
         .type('form')
         .send({ email: user.email, password: user.password, _csrf: csrfFrom(page.text) });
       expect(res.status).toBe(303);
-      const session = [res.headers['set-cookie']].flat().map(String).find((c) => c.startsWith('attest_session='));
+      const session = [res.headers['set-cookie']]
+        .flat()
+        .map(String)
+        .find((c) => c.startsWith('attest_session='));
       expect(session).toMatch(/; Secure/);
       expect(session).toMatch(/HttpOnly/);
     } finally {
@@ -88,7 +98,10 @@ describe('signing in', () => {
     await browser.get('/login');
     const missing = await browser.agent.post('/login').type('form').send({ email: user.email, password: user.password });
     expect(missing.status).toBe(403);
-    const forged = await browser.agent.post('/login').type('form').send({ email: user.email, password: user.password, _csrf: 'x'.repeat(43) });
+    const forged = await browser.agent
+      .post('/login')
+      .type('form')
+      .send({ email: user.email, password: user.password, _csrf: 'x'.repeat(43) });
     expect(forged.status).toBe(403);
     expect(await sessionsOf(user.id)).toBe(0);
   });
@@ -172,13 +185,21 @@ describe('first sign-in with a one-time password', () => {
     expect(blocked.status).toBe(303);
     expect(blocked.headers.location).toBe('/account/password');
 
-    const mismatch = await browser.post('/account/password', { current_password: user.password, new_password: 'a brand new password', confirm_password: 'something else entirely' });
+    const mismatch = await browser.post('/account/password', {
+      current_password: user.password,
+      new_password: 'a brand new password',
+      confirm_password: 'something else entirely',
+    });
     expect(mismatch.status).toBe(422);
     expect(mismatch.text).toContain('The two new passwords do not match.');
     const short = await browser.post('/account/password', { current_password: user.password, new_password: 'short', confirm_password: 'short' });
     expect(short.status).toBe(422);
     expect(short.text).toContain('Use at least 12 characters.');
-    const wrongCurrent = await browser.post('/account/password', { current_password: 'not it at all', new_password: 'a brand new password', confirm_password: 'a brand new password' });
+    const wrongCurrent = await browser.post('/account/password', {
+      current_password: 'not it at all',
+      new_password: 'a brand new password',
+      confirm_password: 'a brand new password',
+    });
     expect(wrongCurrent.status).toBe(422);
     expect(wrongCurrent.text).toContain('The current password is not right.');
 
@@ -199,7 +220,11 @@ describe('changing a password', () => {
     const laptop = await signedIn(t.app, user);
     const phone = await signedIn(t.app, user);
     expect((await phone.get('/admin/users')).status).toBe(200);
-    const ok = await laptop.post('/account/password', { current_password: user.password, new_password: 'another brand new password', confirm_password: 'another brand new password' });
+    const ok = await laptop.post('/account/password', {
+      current_password: user.password,
+      new_password: 'another brand new password',
+      confirm_password: 'another brand new password',
+    });
     expect(ok.status).toBe(303);
     expect((await laptop.get('/admin/users')).status).toBe(200);
     const stale = await phone.get('/admin/users');

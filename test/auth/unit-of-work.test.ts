@@ -23,7 +23,15 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.cleanup());
 
-const activityCount = async () => Number((await ctx.db.selectFrom('activity').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const activityCount = async () =>
+  Number(
+    (
+      await ctx.db
+        .selectFrom('activity')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 /** Makes every revocation of an API token fail inside the database, as a broken disk or constraint would. */
 async function breakTokenRevocation(): Promise<() => Promise<void>> {
@@ -74,7 +82,12 @@ describe('one unit of work across services', () => {
 
   it('a caller can compose services in its own transaction; the second refusing rolls back the first', async () => {
     const submitter = await buildUser(ctx, { role: 'grc' });
-    const id = await createEvidence(ctx, principalFor(submitter), { title: 'Policy', kind: 'document', collected_at: '2026-11-01', controls: ['IAM-01'], link_url: 'https://example.test/p' }, []);
+    const id = await createEvidence(
+      ctx,
+      principalFor(submitter),
+      { title: 'Policy', kind: 'document', collected_at: '2026-11-01', controls: ['IAM-01'], link_url: 'https://example.test/p' },
+      [],
+    );
     const before = await activityCount();
     await expect(
       ctx.db.transaction().execute(async (trx) => {

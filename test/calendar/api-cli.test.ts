@@ -42,7 +42,12 @@ describe('GET /api/v1/calendar', () => {
     expect(keys).toContain('audit-7');
     const starts = res.body.items.map((i: { start: string }) => i.start);
     expect(starts).toEqual([...starts].sort());
-    expect(res.body.items.find((i: { key: string }) => i.key === 'evidence-due-CRY-02')).toMatchObject({ start: '2026-11-21', flag: 'never_evidenced', overdue: false, href: '/controls/CRY-02' });
+    expect(res.body.items.find((i: { key: string }) => i.key === 'evidence-due-CRY-02')).toMatchObject({
+      start: '2026-11-21',
+      flag: 'never_evidenced',
+      overdue: false,
+      href: '/controls/CRY-02',
+    });
   });
 
   it('filters by framework and kind (repeated or comma-separated)', async () => {

@@ -16,7 +16,8 @@ let ciso: Awaited<ReturnType<typeof buildUser>>;
 let submitter: Awaited<ReturnType<typeof buildUser>>;
 let reviewer: Awaited<ReturnType<typeof buildUser>>;
 
-const accepted = (controls: string[], collectedAt: string, validUntil: string) => buildEvidence(ctx, { controls, collectedAt, validUntil, submitter, reviewer, review: 'accepted' });
+const accepted = (controls: string[], collectedAt: string, validUntil: string) =>
+  buildEvidence(ctx, { controls, collectedAt, validUntil, submitter, reviewer, review: 'accepted' });
 const due = async (from = '2026-01-01', to = '2027-01-31') =>
   (await listCalendarItems(ctx, grc, { from, to, kinds: ['evidence_due'] })).map((i) => ({ key: i.key, start: i.start, overdue: i.overdue, flag: i.flag ?? null }));
 
@@ -49,7 +50,18 @@ describe('evidence due dates', () => {
   it('carry the title, the control page, the owner (and the user holding that job title) and the frameworks', async () => {
     const items = await listCalendarItems(ctx, grc, { from: '2026-01-01', to: '2027-01-31', kinds: ['evidence_due'] });
     const iam = items.find((i) => i.key === 'evidence-due-IAM-01')!;
-    expect(iam).toMatchObject({ kind: 'evidence_due', title: 'Evidence due: IAM-01 Access control policy', end: '2026-12-01', href: '/controls/IAM-01', ownerLabel: 'CISO', ownerId: ciso.id, frameworks: ['alpha', 'beta'], done: false, rrule: null, auditId: null });
+    expect(iam).toMatchObject({
+      kind: 'evidence_due',
+      title: 'Evidence due: IAM-01 Access control policy',
+      end: '2026-12-01',
+      href: '/controls/IAM-01',
+      ownerLabel: 'CISO',
+      ownerId: ciso.id,
+      frameworks: ['alpha', 'beta'],
+      done: false,
+      rrule: null,
+      auditId: null,
+    });
     expect(items.find((i) => i.key === 'evidence-due-CRY-01')).toMatchObject({ ownerLabel: 'Head of Platform', ownerId: null });
     // The owner filter uses that user.
     expect((await listCalendarItems(ctx, grc, { from: '2026-01-01', to: '2027-01-31', ownerId: ciso.id })).map((i) => i.key)).toEqual(['evidence-due-IAM-01']);
@@ -57,7 +69,12 @@ describe('evidence due dates', () => {
 
   it('move to the latest validity when newer evidence is accepted, and keep their key', async () => {
     await accepted(['IAM-01'], '2026-11-15', '2027-11-14');
-    expect((await due('2027-01-01', '2027-12-31')).find((d) => d.key === 'evidence-due-IAM-01')).toEqual({ key: 'evidence-due-IAM-01', start: '2027-11-14', overdue: false, flag: null });
+    expect((await due('2027-01-01', '2027-12-31')).find((d) => d.key === 'evidence-due-IAM-01')).toEqual({
+      key: 'evidence-due-IAM-01',
+      start: '2027-11-14',
+      overdue: false,
+      flag: null,
+    });
     expect((await due()).map((d) => d.key)).not.toContain('evidence-due-IAM-01');
   });
 

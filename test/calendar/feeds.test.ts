@@ -24,7 +24,13 @@ beforeAll(async () => {
   grace = await buildUser(ctx, { role: 'grc', name: 'Grace' });
   const omar = await buildUser(ctx, { role: 'grc', name: 'Omar' });
   const now = '2026-11-01T00:00:00.000Z';
-  auditId = (await ctx.db.insertInto('audits').values({ kind: 'surveillance', title: 'Alpha surveillance 2026', firm: 'Test CB', lead_auditor: 'A. Auditor', status: 'planned', created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+  auditId = (
+    await ctx.db
+      .insertInto('audits')
+      .values({ kind: 'surveillance', title: 'Alpha surveillance 2026', firm: 'Test CB', lead_auditor: 'A. Auditor', status: 'planned', created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
   unregister = registerFakeSource(fakeItems(grace.id, omar.id, auditId));
   grc = await signedIn(t.app, grace);
 });
@@ -53,7 +59,16 @@ function eventsOf(text: string) {
     calendar,
     events: calendar.getAllSubcomponents('vevent').map((v) => {
       const e = new ICAL.Event(v);
-      return { uid: e.uid, summary: e.summary, start: e.startDate, end: e.endDate, stamp: String(v.getFirstPropertyValue('dtstamp')), rrule: v.getFirstPropertyValue('rrule'), recurring: e.isRecurring(), iterator: () => e.iterator() };
+      return {
+        uid: e.uid,
+        summary: e.summary,
+        start: e.startDate,
+        end: e.endDate,
+        stamp: String(v.getFirstPropertyValue('dtstamp')),
+        rrule: v.getFirstPropertyValue('rrule'),
+        recurring: e.isRecurring(),
+        iterator: () => e.iterator(),
+      };
     }),
   };
 }
@@ -192,7 +207,12 @@ describe('a personal feed', () => {
     const other = await signedIn(t.app, await buildUser(ctx, { role: 'grc' }));
     expect((await other.post(`/calendar/feeds/${row.id}/revoke`)).status).toBe(403);
     expect((await fetchFeed(mine)).status).toBe(200);
+    // Not in another GRC user's list; in an administrator's, with its owner.
+    expect((await other.get('/calendar/feeds')).text).not.toContain(row.prefix);
     const admin = await signedIn(t.app, await buildUser(ctx, { role: 'admin' }));
+    const list = await admin.get('/calendar/feeds');
+    expect(list.text).toContain(`<code>${row.prefix}…</code>`);
+    expect(list.text).toContain(`Personal: ${grace.email}`);
     expect((await admin.post(`/calendar/feeds/${row.id}/revoke`)).status).toBe(303);
     expect((await fetchFeed(mine)).status).toBe(404);
   });
@@ -216,20 +236,30 @@ describe('an audit feed', () => {
     const res = await fetchFeed(path);
     expect(res.headers['content-disposition']).toBe(`inline; filename="attest-audit-${auditId}.ics"`);
     expect(res.text).toContain('X-WR-CALNAME:Attest: Alpha surveillance 2026');
-    expect(eventsOf(res.text).events.map((e) => e.uid).sort()).toEqual(['audit-7@attest', 'fieldwork-7@attest', 'finding-1@attest', 'finding-2@attest', 'request-1@attest']);
+    expect(
+      eventsOf(res.text)
+        .events.map((e) => e.uid)
+        .sort(),
+    ).toEqual(['audit-7@attest', 'fieldwork-7@attest', 'finding-1@attest', 'finding-2@attest', 'request-1@attest']);
     const viewer = await signedIn(t.app, await buildUser(ctx, { role: 'viewer' }));
     expect((await viewer.post('/calendar/feeds', { scope: 'audit', audit_id: String(auditId) })).status).toBe(403);
   });
 
   it('refuses an unknown audit or a missing choice, naming the field, and creates nothing', async () => {
-    const before = await ctx.db.selectFrom('calendar_feeds').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await ctx.db
+      .selectFrom('calendar_feeds')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const refused: Record<string, string>[] = [{ scope: 'audit', audit_id: '999999' }, { scope: 'audit' }, { scope: 'audit', audit_id: 'abc' }, { scope: 'everything' }, {}];
     for (const fields of refused) {
       const res = await grc.post('/calendar/feeds', fields);
       expect(res.status).toBe(422);
       expect(res.text).toMatch(/field-error|flash-error/);
     }
-    const after = await ctx.db.selectFrom('calendar_feeds').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await ctx.db
+      .selectFrom('calendar_feeds')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 

@@ -20,7 +20,9 @@ describe('recurrence', () => {
   it('keeps each occurrence as long as the first; a multi-day occurrence overlapping the range counts', () => {
     // 30 January: February has no 30th, and the March occurrence starts after the day asked for.
     expect(occurrencesIn({ start: '2026-01-30', end: '2026-02-02', rrule: 'FREQ=MONTHLY' }, { from: '2026-03-01', to: '2026-03-01' })).toEqual([]);
-    expect(occurrencesIn({ start: '2026-01-28', end: '2026-02-02', rrule: 'FREQ=MONTHLY' }, { from: '2026-03-01', to: '2026-03-01' })).toEqual([{ start: '2026-02-28', end: '2026-03-05', rrule: 'FREQ=MONTHLY' }]);
+    expect(occurrencesIn({ start: '2026-01-28', end: '2026-02-02', rrule: 'FREQ=MONTHLY' }, { from: '2026-03-01', to: '2026-03-01' })).toEqual([
+      { start: '2026-02-28', end: '2026-03-05', rrule: 'FREQ=MONTHLY' },
+    ]);
   });
 
   it('knows when a series ends, and leaves rules it does not expand alone', () => {

@@ -31,7 +31,10 @@ describe('attest controls check', () => {
   });
 
   it('reports a mapping to a grouping node, an unknown framework and a bad relationship', () => {
-    const bad = fixtureFiles['library/access.yaml']!.replace('beta: { B1: subset }', 'beta: { B1: similar }\n      gamma: { X1: subset }').replace('alpha: { "1.1": superset }', 'alpha: { "1.1": superset, "1": subset }');
+    const bad = fixtureFiles['library/access.yaml']!.replace('beta: { B1: subset }', 'beta: { B1: similar }\n      gamma: { X1: subset }').replace(
+      'alpha: { "1.1": superset }',
+      'alpha: { "1.1": superset, "1": subset }',
+    );
     const problems = problemsOf({ 'library/access.yaml': bad });
     expect(problems.some((p) => p.includes('relationship must be one of equal, superset, subset, intersect'))).toBe(true);
     // Schema errors stop a control from being read further, so fix the relationship to see the rest.

@@ -17,14 +17,16 @@ beforeEach(async () => {
 });
 afterEach(() => ctx.cleanup());
 
-const load = (overrides: Record<string, string | null> = {}, overwrite = false) =>
-  loadLibrary(ctx, cliPrincipal, readLibraryFiles(writeFixture(overrides)), { overwrite });
+const load = (overrides: Record<string, string | null> = {}, overwrite = false) => loadLibrary(ctx, cliPrincipal, readLibraryFiles(writeFixture(overrides)), { overwrite });
 const activityCount = async () => (await ctx.db.selectFrom('activity').select('id').execute()).length;
 
 describe('controls load', () => {
   it('loads frameworks, requirements, exclusions, controls and mappings, recording each change', async () => {
     const report = await load();
-    expect(report.frameworks.map((f) => [f.slug, f.created, f.added])).toEqual([['alpha', true, 4], ['beta', true, 2]]);
+    expect(report.frameworks.map((f) => [f.slug, f.created, f.added])).toEqual([
+      ['alpha', true, 4],
+      ['beta', true, 2],
+    ]);
     expect(report.controls.added).toEqual(['IAM-01', 'CRY-01', 'CRY-02']);
     expect(report.exclusions.added).toBe(1);
     const alpha = (await listFrameworks(ctx, cliPrincipal)).find((f) => f.slug === 'alpha')!;
@@ -47,7 +49,8 @@ describe('controls load', () => {
 
   it('follows the files for framework catalogs: changed, added and removed requirements', async () => {
     await load();
-    const changed = fixtureFiles['frameworks/beta.yaml']!.replace('summary: Restrict logical access.', 'summary: Restrict logical access to systems.') +
+    const changed =
+      fixtureFiles['frameworks/beta.yaml']!.replace('summary: Restrict logical access.', 'summary: Restrict logical access to systems.') +
       '  - ref: "B3"\n    name: New one\n    summary: Something new.\n    assessable: false\n';
     const report = await load({ 'frameworks/beta.yaml': changed });
     expect(report.frameworks.find((f) => f.slug === 'beta')).toMatchObject({ added: 1, updated: 1, removed: 0 });

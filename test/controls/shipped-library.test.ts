@@ -12,7 +12,11 @@ beforeAll(() => {
   files = readLibraryFiles();
 });
 
-const assessable = (slug: string) => files.frameworks.find((f) => f.slug === slug)!.requirements.filter((r) => r.assessable).map((r) => r.ref);
+const assessable = (slug: string) =>
+  files.frameworks
+    .find((f) => f.slug === slug)!
+    .requirements.filter((r) => r.assessable)
+    .map((r) => r.ref);
 
 describe('the shipped control library', () => {
   it('passes `attest controls check` with no problem', () => {
@@ -53,9 +57,25 @@ describe('the shipped control library', () => {
   it('has a complete control set: 150–260 controls across the 17 domains, each mapped', () => {
     expect(files.controls.length).toBeGreaterThanOrEqual(150);
     expect(files.controls.length).toBeLessThanOrEqual(260);
-    expect(files.domains.map((d) => d.slug).sort()).toEqual(
-      ['access', 'assets', 'compliance', 'continuity', 'cryptography', 'development', 'governance', 'incidents', 'logging', 'network', 'operations', 'people', 'physical', 'privacy', 'risk', 'suppliers', 'vulnerability'],
-    );
+    expect(files.domains.map((d) => d.slug).sort()).toEqual([
+      'access',
+      'assets',
+      'compliance',
+      'continuity',
+      'cryptography',
+      'development',
+      'governance',
+      'incidents',
+      'logging',
+      'network',
+      'operations',
+      'people',
+      'physical',
+      'privacy',
+      'risk',
+      'suppliers',
+      'vulnerability',
+    ]);
     for (const c of files.controls) expect(c.mappings.length, c.ref).toBeGreaterThan(0);
   });
 

@@ -39,7 +39,12 @@ describe('logging evidence and watching coverage', () => {
 
   it('a GRC user logs evidence with a file; it is submitted and changes nothing yet', async () => {
     expect(await statusOf('alpha', '1.2')).toBe('gap');
-    const res = await postEvidenceForm(alice, '/evidence', { title: 'KMS encryption config export', kind: 'export', collected_at: '2026-11-01', controls: 'CRY-01', description: 'Exported from the KMS console' }, [{ name: '../../kms config.json', content: '{"keys": 12}' }]);
+    const res = await postEvidenceForm(
+      alice,
+      '/evidence',
+      { title: 'KMS encryption config export', kind: 'export', collected_at: '2026-11-01', controls: 'CRY-01', description: 'Exported from the KMS console' },
+      [{ name: '../../kms config.json', content: '{"keys": 12}' }],
+    );
     expect(res.status).toBe(303);
     evidenceId = idFrom(res.headers.location!);
     const row = await ctx.db.selectFrom('evidence').selectAll().where('id', '=', evidenceId).executeTakeFirstOrThrow();
@@ -110,7 +115,12 @@ describe('logging evidence and watching coverage', () => {
   });
 
   it('a new version supersedes the old one; the history stays; only the current version counts', async () => {
-    const res = await postEvidenceForm(alice, `/evidence/${evidenceId}/versions`, { title: 'KMS encryption config export (corrected)', kind: 'export', collected_at: '2026-11-02', controls: 'CRY-01' }, [{ name: 'kms.json', content: '{"keys": 14}' }]);
+    const res = await postEvidenceForm(
+      alice,
+      `/evidence/${evidenceId}/versions`,
+      { title: 'KMS encryption config export (corrected)', kind: 'export', collected_at: '2026-11-02', controls: 'CRY-01' },
+      [{ name: 'kms.json', content: '{"keys": 14}' }],
+    );
     expect(res.status).toBe(303);
     const newId = idFrom(res.headers.location!);
     const old = await ctx.db.selectFrom('evidence').selectAll().where('id', '=', evidenceId).executeTakeFirstOrThrow();
@@ -120,7 +130,13 @@ describe('logging evidence and watching coverage', () => {
     expect(page.text).toContain('Version 2');
     // The new version awaits review, and the superseded one no longer counts.
     expect(await statusOf('alpha', '1.2')).toBe('gap');
-    const again = await postEvidenceForm(alice, `/evidence/${evidenceId}/versions`, { title: 'x', kind: 'export', collected_at: '2026-11-02', controls: 'CRY-01', link_url: 'https://example.test/x' });
+    const again = await postEvidenceForm(alice, `/evidence/${evidenceId}/versions`, {
+      title: 'x',
+      kind: 'export',
+      collected_at: '2026-11-02',
+      controls: 'CRY-01',
+      link_url: 'https://example.test/x',
+    });
     expect(again.status).toBe(422);
     expect(again.text).toContain('already has a newer version');
     await bob.post(`/evidence/${newId}/review`, { decision: 'accepted' });
@@ -128,7 +144,13 @@ describe('logging evidence and watching coverage', () => {
   });
 
   it('rejecting needs a comment', async () => {
-    const res = await postEvidenceForm(alice, '/evidence', { title: 'Access policy', kind: 'link', collected_at: '2026-11-10', controls: 'IAM-01', link_url: 'https://wiki.example.test/policy' });
+    const res = await postEvidenceForm(alice, '/evidence', {
+      title: 'Access policy',
+      kind: 'link',
+      collected_at: '2026-11-10',
+      controls: 'IAM-01',
+      link_url: 'https://wiki.example.test/policy',
+    });
     const id = idFrom(res.headers.location!);
     const noComment = await bob.post(`/evidence/${id}/review`, { decision: 'rejected' });
     expect(noComment.status).toBe(422);
@@ -179,7 +201,13 @@ describe('bad evidence input changes nothing', () => {
   });
 
   it('a form without its CSRF token is refused', async () => {
-    const res = await alice.agent.post('/evidence').field('title', 'x').field('kind', 'document').field('collected_at', '2026-11-01').field('controls', 'CRY-02').attach('files', Buffer.from('x'), 'a.txt');
+    const res = await alice.agent
+      .post('/evidence')
+      .field('title', 'x')
+      .field('kind', 'document')
+      .field('collected_at', '2026-11-01')
+      .field('controls', 'CRY-02')
+      .attach('files', Buffer.from('x'), 'a.txt');
     expect(res.status).toBe(403);
   });
 });

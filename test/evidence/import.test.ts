@@ -24,7 +24,8 @@ const HEADER = 'title,kind,collected_at,controls,link_url,valid_until,descriptio
 
 function bigCsv(rows: number): string {
   const lines = [HEADER.trim()];
-  for (let i = 0; i < rows; i += 1) lines.push(`Nightly check ${i},automated_check,2026-${String((i % 10) + 1).padStart(2, '0')}-15,CRY-01;CRY-02,https://ci.example.test/run/${i},,run ${i}`);
+  for (let i = 0; i < rows; i += 1)
+    lines.push(`Nightly check ${i},automated_check,2026-${String((i % 10) + 1).padStart(2, '0')}-15,CRY-01;CRY-02,https://ci.example.test/run/${i},,run ${i}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -111,7 +112,9 @@ describe('CSV import', () => {
     const bad = await browser.agent.post(`/evidence/import?_csrf=${token}`).attach('file', Buffer.from(`${HEADER}X,fax,2026-09-30,IAM-01,https://x.example.test,,\n`), 'bad.csv');
     expect(bad.status).toBe(422);
     expect(bad.text).toMatch(/<td class="num">2<\/td><td><code>kind<\/code><\/td>/);
-    const good = await browser.agent.post(`/evidence/import?_csrf=${token}`).attach('file', Buffer.from(`${HEADER}Y,export,2026-09-30,IAM-01,https://x.example.test,,\n`), 'good.csv');
+    const good = await browser.agent
+      .post(`/evidence/import?_csrf=${token}`)
+      .attach('file', Buffer.from(`${HEADER}Y,export,2026-09-30,IAM-01,https://x.example.test,,\n`), 'good.csv');
     expect(good.status).toBe(201);
     expect(good.text).toContain('Imported 1 evidence item from good.csv');
     const none = await browser.agent.post(`/evidence/import?_csrf=${token}`).field('x', 'y');

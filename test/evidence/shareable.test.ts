@@ -31,8 +31,12 @@ beforeAll(async () => {
   carlos = await signedIn(t.app, cc);
   carlosToken = await tokenFor(ctx, cc);
   const base = { kind: 'document', collected_at: '2026-11-01', controls: 'IAM-01' };
-  shared = idFrom((await postEvidenceForm(grc, '/evidence', { ...base, title: 'Access control policy', shareable: 'yes' }, [{ name: 'policy.txt', content: 'the policy' }])).headers.location);
-  internal = idFrom((await postEvidenceForm(grc, '/evidence', { ...base, title: 'Internal pentest findings' }, [{ name: 'findings.txt', content: 'secret findings' }])).headers.location);
+  shared = idFrom(
+    (await postEvidenceForm(grc, '/evidence', { ...base, title: 'Access control policy', shareable: 'yes' }, [{ name: 'policy.txt', content: 'the policy' }])).headers.location,
+  );
+  internal = idFrom(
+    (await postEvidenceForm(grc, '/evidence', { ...base, title: 'Internal pentest findings' }, [{ name: 'findings.txt', content: 'secret findings' }])).headers.location,
+  );
 });
 afterAll(() => ctx.cleanup());
 
@@ -42,7 +46,10 @@ const fileIdOf = async (id: number) => (await ctx.db.selectFrom('evidence_files'
 describe('shareable evidence', () => {
   it('records the choice made on the form', async () => {
     const rows = await ctx.db.selectFrom('evidence').select(['id', 'shareable']).orderBy('id').execute();
-    expect(rows).toEqual([{ id: shared, shareable: 1 }, { id: internal, shareable: 0 }]);
+    expect(rows).toEqual([
+      { id: shared, shareable: 1 },
+      { id: internal, shareable: 0 },
+    ]);
     const event = await ctx.db.selectFrom('activity').selectAll().where('action', '=', 'evidence.submitted').where('subject_id', '=', String(shared)).executeTakeFirstOrThrow();
     expect(JSON.parse(event.details)).toMatchObject({ shareable: true });
   });
@@ -95,7 +102,12 @@ describe('shareable evidence', () => {
   it('a new version keeps its predecessor’s sharing unless the form says otherwise', async () => {
     const page = await grc.get(`/evidence/${shared}/new-version`);
     expect(page.text).toMatch(/id="shareable"[^>]*checked/);
-    const v2 = await postEvidenceForm(grc, `/evidence/${shared}/versions`, { title: 'Access control policy v2', kind: 'document', collected_at: '2026-11-10', controls: 'IAM-01' }, [{ name: 'p2.txt', content: 'v2' }]);
+    const v2 = await postEvidenceForm(
+      grc,
+      `/evidence/${shared}/versions`,
+      { title: 'Access control policy v2', kind: 'document', collected_at: '2026-11-10', controls: 'IAM-01' },
+      [{ name: 'p2.txt', content: 'v2' }],
+    );
     expect(v2.status).toBe(303);
     const row = await ctx.db.selectFrom('evidence').select('shareable').where('id', '=', idFrom(v2.headers.location)).executeTakeFirstOrThrow();
     expect(row.shareable).toBe(1);

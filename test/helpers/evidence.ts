@@ -2,12 +2,7 @@ import type { Browser } from './http.ts';
 import { csrfFrom } from './http.ts';
 
 /** Submits the evidence form as a browser would: multipart, with the CSRF token in the action URL. */
-export async function postEvidenceForm(
-  browser: Browser,
-  path: string,
-  fields: Record<string, string>,
-  files: { name: string; content: Buffer | string }[] = [],
-) {
+export async function postEvidenceForm(browser: Browser, path: string, fields: Record<string, string>, files: { name: string; content: Buffer | string }[] = []) {
   const page = await browser.get('/evidence/new');
   const token = /action="[^"?]*\?_csrf=([^"]+)"/.exec(page.text)?.[1] ?? csrfFrom(page.text);
   let req = browser.agent.post(`${path}?_csrf=${token}`);

@@ -44,7 +44,10 @@ export class Browser {
   async post(path: string, fields: Record<string, string> = {}) {
     // Fetch the token first: the agent attaches cookies when a request is created.
     const token = await this.csrfToken();
-    return this.agent.post(path).type('form').send({ ...fields, _csrf: token });
+    return this.agent
+      .post(path)
+      .type('form')
+      .send({ ...fields, _csrf: token });
   }
 
   async signIn(email: string, password: string) {

@@ -29,7 +29,10 @@ describe('the dashboard’s programme panel', () => {
   });
 
   it('flags an expired certificate and a gap between two SOC 2 periods, linking to them', async () => {
-    const expired = await recordCertification(grc, isoForm({ framework: 'iso27701-2019', number: 'PIMS 1', issued_on: '2023-01-01', valid_from: '2023-01-05', valid_until: '2026-01-04' }));
+    const expired = await recordCertification(
+      grc,
+      isoForm({ framework: 'iso27701-2019', number: 'PIMS 1', issued_on: '2023-01-01', valid_from: '2023-01-05', valid_until: '2026-01-04' }),
+    );
     const soc2 = { framework: 'soc2-2017', kind: 'soc2_type2', number: '', issuer: 'CPA firm LLP', scope: 'Platform', issued_on: '', owner_id: '', document_evidence_id: '' };
     await recordCertification(grc, { ...soc2, valid_from: '2025-01-01', valid_until: '2025-06-30' });
     await recordCertification(grc, { ...soc2, valid_from: '2025-08-01', valid_until: '2026-07-31' });

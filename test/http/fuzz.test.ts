@@ -134,13 +134,30 @@ function validBody(route: RouteInfo): Record<string, unknown> | undefined {
   if (p === '/admin/users/:id/job-title') return { job_title: 'CISO' };
   if (p === '/reminders/send') return { confirm: 'yes' };
   if (p === '/controls/:ref/mappings') return { framework: 'alpha', requirement: '1.3', relationship: 'intersect', rationale: 'r' };
-  if (p === '/audits' || p === '/audits/:id') return { kind: 'internal', title: 'Fuzz audit', frameworks: route.api ? ['alpha'] : 'alpha', owner: String(ids.target), fieldwork_from: '2026-12-01', fieldwork_to: '2026-12-05' };
+  if (p === '/audits' || p === '/audits/:id')
+    return {
+      kind: 'internal',
+      title: 'Fuzz audit',
+      frameworks: route.api ? ['alpha'] : 'alpha',
+      owner: String(ids.target),
+      fieldwork_from: '2026-12-01',
+      fieldwork_to: '2026-12-05',
+    };
   if (p === '/audits/:id/status') return { status: 'fieldwork' };
   if (p === '/audits/:id/scope') return { add: 'alpha:1.1', remove: 'alpha:1.2' };
   if (p === '/audits/:id/assignments') return { user: String(ids.target), access_from: '2026-12-01', access_until: '2026-12-31' };
-  if (p === '/audits/:id/findings' || p === '/audits/:id/findings/:findingId') return { kind: 'minor_nc', title: 'Fuzz finding', owner: String(ids.target), due_on: '2027-01-01', requirements: route.api ? ['alpha:1.1'] : 'alpha:1.1', controls: route.api ? ['IAM-01'] : 'IAM-01' };
+  if (p === '/audits/:id/findings' || p === '/audits/:id/findings/:findingId')
+    return {
+      kind: 'minor_nc',
+      title: 'Fuzz finding',
+      owner: String(ids.target),
+      due_on: '2027-01-01',
+      requirements: route.api ? ['alpha:1.1'] : 'alpha:1.1',
+      controls: route.api ? ['IAM-01'] : 'IAM-01',
+    };
   if (p === '/audits/:id/findings/:findingId/status') return { status: 'action_taken' };
-  if (p === '/audits/:id/requests') return { title: 'Fuzz request', description: 'd', requirement: 'alpha:1.1', control: 'IAM-01', due_on: '2027-01-01', assignee: String(ids.target) };
+  if (p === '/audits/:id/requests')
+    return { title: 'Fuzz request', description: 'd', requirement: 'alpha:1.1', control: 'IAM-01', due_on: '2027-01-01', assignee: String(ids.target) };
   if (p === '/audits/:id/requests/:requestId/link') return { evidence: route.api ? [ids.evidence] : String(ids.evidence) };
   if (p === '/audits/:id/requests/:requestId/status') return { status: 'returned', comment: 'Fuzz' };
   if (p === '/audits/:id/comments' || p === '/audits/:id/findings/:findingId/comments' || p === '/audits/:id/requests/:requestId/comments') return { body: 'Fuzz comment' };

@@ -62,7 +62,10 @@ afterAll(() => ctx.cleanup());
 
 function concrete(path: string, role: Role | null): string {
   const tokenId = path.startsWith('/account/') && role ? ownTokenIds.get(role)! : targetTokenId;
-  return path.replace(':tokenId', String(tokenId)).replace(/:id\b/g, String(target.id)).replace(/:[a-zA-Z]+/g, '1');
+  return path
+    .replace(':tokenId', String(tokenId))
+    .replace(/:id\b/g, String(target.id))
+    .replace(/:[a-zA-Z]+/g, '1');
 }
 
 async function call(route: RouteInfo, role: Role | null): Promise<supertest.Response> {
@@ -78,7 +81,11 @@ async function call(route: RouteInfo, role: Role | null): Promise<supertest.Resp
 
 describe('every route with every role', () => {
   it('the test’s role table names exactly the policy’s actions', () => {
-    expect(Object.keys(roleTable).filter((k) => k !== 'public').sort()).toEqual(Object.keys(permissions).sort());
+    expect(
+      Object.keys(roleTable)
+        .filter((k) => k !== 'public')
+        .sort(),
+    ).toEqual(Object.keys(permissions).sort());
   });
 
   it('registers routes for the walk to cover', () => {

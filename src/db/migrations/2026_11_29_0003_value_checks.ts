@@ -31,7 +31,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     for (const event of ['insert', 'update'] as const) {
       const on = event === 'insert' ? sql`before insert on ${sql.table(c.table)}` : sql`before update of ${sql.ref(c.column)} on ${sql.table(c.table)}`;
       const message = sql.lit(`${c.table}.${c.column} must be one of ${c.values.join(', ')}`);
-      await sql`create trigger ${sql.id(`${name(c)}_${event}`)} ${on} when new.${sql.ref(c.column)} not in (${list(c.values)}) begin select raise(abort, ${message}); end`.execute(db);
+      await sql`create trigger ${sql.id(`${name(c)}_${event}`)} ${on} when new.${sql.ref(c.column)} not in (${list(c.values)}) begin select raise(abort, ${message}); end`.execute(
+        db,
+      );
     }
   }
 }

@@ -9,7 +9,5 @@ export function isPostgres(db: Kysely<any>): boolean {
 
 /** An auto-incrementing integer primary key named `id`. */
 export function idColumn<T extends string>(table: CreateTableBuilder<T, never>, pgsql: boolean): CreateTableBuilder<T, 'id'> {
-  return pgsql
-    ? table.addColumn('id', 'serial', (c) => c.primaryKey())
-    : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+  return pgsql ? table.addColumn('id', 'serial', (c) => c.primaryKey()) : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
 }
