@@ -15,8 +15,8 @@ import { createUser } from '../src/auth/users.service.ts';
 import { openContext } from '../src/bootstrap.ts';
 import { monthGridRange, monthWeeks } from '../src/calendar/calendar.grid.ts';
 import type { CalendarItem, CalendarItemKind } from '../src/calendar/calendar.model.ts';
-import { agendaDays } from '../src/calendar/calendar.presenter.ts';
-import { byStartThenTitle, type CalendarEntry } from '../src/calendar/calendar.service.ts';
+import { agendaDays, itemView } from '../src/calendar/calendar.presenter.ts';
+import type { CalendarEntry } from '../src/calendar/calendar.service.ts';
 import { calendarSources, type CalendarSource } from '../src/calendar/calendar.sources.ts';
 import { evidenceDueItems } from '../src/calendar/evidence-due.source.ts';
 import { createFeed } from '../src/calendar/feeds.service.ts';
@@ -151,7 +151,7 @@ const floorItems = (from: string, to: string): CalendarEntry[] =>
   (floorQuery.all(to, from) as Row[])
     .map(toItem)
     .map((i) => ({ ...i, overdue: !i.done && i.end < TODAY }))
-    .sort(byStartThenTitle);
+    .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.title < b.title ? -1 : 1));
 const hbs = Handlebars.create();
 for (const name of ['field-error', 'pagination']) hbs.registerPartial(name, fs.readFileSync(path.join(VIEWS_DIR, 'partials', `${name}.hbs`), 'utf8'));
 hbs.registerHelper('plural', (n: number, one: string, many: string) => (n === 1 ? one : many));
@@ -164,9 +164,22 @@ function floorMonth(): string {
   const items = floorItems(range.from, range.to);
   return template({ month: true, today: TODAY, heading: 'June 2026', count: items.length, calNav: nav, tabs: [], weeks: monthWeeks(items, MONTH, TODAY, {}) });
 }
+/** The same rows as the page: the 60 days and the 90 before (for what is still open), in one query. */
 function floorAgenda(): string {
-  const items = floorItems(TODAY, addDays(TODAY, 59)).slice(0, 150);
-  return template({ agenda: true, today: TODAY, heading: 'agenda', count: items.length, calNav: nav, tabs: [], days: agendaDays(items, TODAY, TODAY) });
+  const all = floorItems(addDays(TODAY, -90), addDays(TODAY, 59));
+  const items = all.filter((i) => i.end >= TODAY).slice(0, 150);
+  const overdue = all.filter((i) => i.end < TODAY && i.overdue).slice(0, 30);
+  return template({
+    agenda: true,
+    today: TODAY,
+    heading: 'agenda',
+    count: items.length,
+    calNav: nav,
+    tabs: [],
+    days: agendaDays(items, TODAY, TODAY),
+    overdue: overdue.map((i) => itemView(i, TODAY)),
+    overdueTotal: overdue.length,
+  });
 }
 function floorFeed(): string {
   const calendar = ical({ name: 'Attest: bench@example.test' });
@@ -187,6 +200,8 @@ function floorFeed(): string {
 // ---- Attest through HTTP, in process --------------------------------------------------------------
 const { app } = await createApp(ctx);
 const server = http.createServer(app);
+// The floors run for a minute between requests: keep the client's idle connections open meanwhile.
+server.keepAliveTimeout = 600_000;
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const login = await fetch(`${base}/login`);

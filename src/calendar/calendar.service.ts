@@ -78,7 +78,7 @@ export async function gatherItems(ctx: AppContext, principal: Principal, range: 
     const last = rule ? seriesLastDay(item) : null;
     entries.push({ ...item, overdue: !item.done && last !== null && last < day });
   }
-  return entries.sort(byStartThenTitle);
+  return sortItems(entries);
 }
 
 /** Whether an item (a recurring one: one of its occurrences) touches the range. */
@@ -102,13 +102,17 @@ export function occurrencesOf(items: readonly CalendarEntry[], range: CalendarRa
     const last = item.overdue ? seriesLastDay(item) : null;
     for (const o of occurrencesIn(item, range)) out.push({ ...o, overdue: o.end === last });
   }
-  return out.sort(byStartThenTitle);
+  return sortItems(out);
 }
 
-const collator = new Intl.Collator('en');
-
-export function byStartThenTitle(a: CalendarItem, b: CalendarItem): number {
-  return a.start < b.start ? -1 : a.start > b.start ? 1 : collator.compare(a.title, b.title) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+/**
+ * Sorts by first day, then title (case-insensitive, by code point), then key: one string key per
+ * item, compared as text, which is several times faster than a locale collator on thousands of items.
+ */
+export function sortItems<T extends CalendarItem>(items: T[]): T[] {
+  const keyed = items.map((item) => ({ item, key: `${item.start}\u0000${item.title.toLowerCase()}\u0000${item.key}` }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.item);
 }
 
 /**
@@ -128,12 +132,14 @@ export async function calendarView(ctx: AppContext, principal: Principal, query:
   const kinds = query.kinds?.length ? new Set(query.kinds) : null;
   const filtered = all.filter((i) => (!query.framework || i.frameworks.includes(query.framework)) && (!kinds || kinds.has(i.kind)));
   const owned = (i: CalendarEntry) => query.ownerId === undefined || i.ownerId === query.ownerId;
-  const inRange = lookback ? filtered.filter((i) => touches(i, range)) : filtered;
+  const inRange: CalendarEntry[] = [];
+  const before: CalendarEntry[] = [];
+  for (const i of filtered) (!lookback || touches(i, range) ? inRange : before).push(i);
   return {
     today: today(ctx.clock),
     ...range,
     items: inRange.filter(owned),
-    earlierOverdue: filtered.filter((i) => i.overdue && !touches(i, range) && owned(i)).sort((a, b) => (a.end > b.end ? -1 : a.end < b.end ? 1 : byStartThenTitle(a, b))),
+    earlierOverdue: before.filter((i) => i.overdue && owned(i)).sort((a, b) => (a.end > b.end ? -1 : a.end < b.end ? 1 : 0)),
     owners: await ownersOf(ctx, inRange),
     frameworks,
   };
