@@ -1,3 +1,4 @@
+import { AppError } from './http/errors.ts';
 import { Command } from 'commander';
 import { registerActivityCommands } from './activity/activity.cli.ts';
 import { registerAuditCommands } from './audits/audits.cli.ts';
@@ -87,5 +88,7 @@ try {
 } catch (err) {
   if (err instanceof ConfigError) fail(err.message);
   process.stderr.write(`attest: ${err instanceof Error ? err.message : String(err)}\n`);
+  // A service's refusal names each field and why; say them, not only that something was wrong.
+  if (err instanceof AppError) for (const f of err.fields) process.stderr.write(`attest:   ${f.field}: ${f.message}\n`);
   process.exit(1);
 }

@@ -16,7 +16,8 @@ const item = (i: Omit<CalendarItem, 'rrule'>): CalendarItem => ({ ...i, rrule: n
 
 /**
  * The audit programme on the calendar: audits (their period, else their fieldwork), fieldwork,
- * findings due (done once verified or closed) and evidence requests due (done once accepted).
+ * findings due (done once verified or closed) and evidence requests due (done once the evidence is
+ * submitted: what is left is the auditor's, and a returned request is due again).
  * Nothing for those who may not read audits.
  */
 export const auditCalendarItems: CalendarSource = async (ctx, principal, range) => {
@@ -83,7 +84,7 @@ export const auditCalendarItems: CalendarSource = async (ctx, principal, range) 
         end: r.due_on,
         frameworks: r.slug ? [r.slug] : slugsOf(r.audit_id),
         ...who(r.assignee_id, r.assignee_name, r.assignee_email),
-        done: r.status === 'accepted',
+        done: r.status === 'submitted' || r.status === 'accepted',
         href: `/audits/${r.audit_id}/requests/${r.id}`,
         auditId: r.audit_id,
       }),

@@ -19,6 +19,12 @@ export interface Soc2Gap {
   /** The periods on either side. */
   beforeId: number;
   afterId: number;
+  /**
+   * The issued bridge letter that covers every day of the gap, if any. A bridge letter is the
+   * company's own assertion, not an auditor's opinion, so the gap is still shown; it is no longer
+   * an alert because customers have a document for those days.
+   */
+  bridgedBy: { certificationId: number; eventId: number; from: string; to: string } | null;
 }
 
 export interface Alert {
@@ -41,21 +47,25 @@ async function everyCertification(ctx: AppContext): Promise<Certification[]> {
   return (await repo.allCertifications(ctx.db)).map((r) => toCertification(r, day, ctx.config.certExpiryWindowDays));
 }
 
-function gapsOf(certs: Certification[]): Soc2Gap[] {
+type BridgeLetter = Awaited<ReturnType<typeof repo.issuedBridgeLetters>>[number];
+
+function gapsOf(certs: Certification[], letters: BridgeLetter[]): Soc2Gap[] {
   const frameworks = new Map(certs.map((c) => [c.framework.id, c.framework]));
   const periods = certs.map((c) =>
     asPeriod({ id: c.id, framework_id: c.framework.id, kind: c.kind, valid_from: c.validFrom, valid_until: c.validUntil, withdrawn_on: c.withdrawnOn }),
   );
   return periodGaps(periods).map((g) => {
     const fw = frameworks.get(g.frameworkId)!;
-    return { framework: { slug: fw.slug, name: fw.name }, from: g.from, to: g.to, days: g.days, beforeId: g.beforeId, afterId: g.afterId };
+    const letter = letters.find((l) => l.framework_id === g.frameworkId && l.starts_on <= g.from && (l.ends_on ?? l.starts_on) >= g.to);
+    const bridgedBy = letter ? { certificationId: letter.certification_id!, eventId: letter.id, from: letter.starts_on, to: letter.ends_on ?? letter.starts_on } : null;
+    return { framework: { slug: fw.slug, name: fw.name }, from: g.from, to: g.to, days: g.days, beforeId: g.beforeId, afterId: g.afterId, bridgedBy };
   });
 }
 
 /** Uncovered days between consecutive SOC 2 Type II observation periods of the same framework. */
 export async function soc2Gaps(ctx: AppContext, principal: Principal): Promise<Soc2Gap[]> {
   authorize(principal, 'certifications.read');
-  return gapsOf(await everyCertification(ctx));
+  return gapsOf(await everyCertification(ctx), await repo.issuedBridgeLetters(ctx.db));
 }
 
 /** A later certification of the same framework, not withdrawn, has taken this one's place. */
@@ -66,7 +76,7 @@ const what = (c: Certification) => `${c.framework.name} ${certificationKindLabel
 
 /**
  * The dashboard's certification alerts: certifications expiring within CERT_EXPIRY_WINDOW_DAYS,
- * expired ones, and SOC 2 period gaps. One that a later certification of its framework already
+ * expired ones, and SOC 2 period gaps no issued bridge letter covers. One that a later certification of its framework already
  * replaces is no alert.
  */
 export async function certificationAlerts(ctx: AppContext, principal: Principal): Promise<CertificationAlerts> {
@@ -85,14 +95,16 @@ export async function certificationAlerts(ctx: AppContext, principal: Principal)
       .filter((c) => c.status === 'expired')
       .sort((a, b) => b.validUntil.localeCompare(a.validUntil))
       .map((c) => alert(c, `${what(c)} expired on ${c.validUntil}; no later one is recorded`, c.validUntil)),
-    soc2Gaps: gapsOf(all).map((g) => ({
-      label: `${g.framework.name}: ${days(g.days)} not covered by a SOC 2 Type II period (${g.from} – ${g.to})`,
-      href: `/certifications/${g.afterId}`,
-      certificationId: g.afterId,
-      framework: g.framework.slug,
-      day: g.from,
-      days: g.days,
-    })),
+    soc2Gaps: gapsOf(all, await repo.issuedBridgeLetters(ctx.db))
+      .filter((g) => g.bridgedBy === null)
+      .map((g) => ({
+        label: `${g.framework.name}: ${days(g.days)} not covered by a SOC 2 Type II period (${g.from} – ${g.to})`,
+        href: `/certifications/${g.afterId}`,
+        certificationId: g.afterId,
+        framework: g.framework.slug,
+        day: g.from,
+        days: g.days,
+      })),
   };
 }
 

@@ -179,3 +179,15 @@ export function expiryEvents(db: Db) {
     .orderBy('id')
     .execute();
 }
+
+/** Bridge letters issued (done), for telling which SOC 2 gaps they cover. */
+export function issuedBridgeLetters(db: Db) {
+  return db
+    .selectFrom('programme_events')
+    .select(['id', 'certification_id', 'framework_id', 'starts_on', 'ends_on'])
+    .where('kind', '=', 'bridge_letter')
+    .where('status', '=', 'done')
+    .where('certification_id', 'is not', null)
+    .orderBy('starts_on')
+    .execute();
+}

@@ -16,12 +16,12 @@ export function seeded(seed: number): () => number {
 export const DEMO_PASSWORD = 'attest-demo-2026';
 
 export const demoUsers = [
-  { email: 'admin@demo.attest', name: 'Ada Admin', role: 'admin' },
-  { email: 'grace@demo.attest', name: 'Grace Okafor', role: 'grc' },
-  { email: 'omar@demo.attest', name: 'Omar Lindqvist', role: 'grc' },
-  { email: 'aria@demo.attest', name: 'Aria Chen (external auditor)', role: 'auditor' },
-  { email: 'carlos@demo.attest', name: 'Carlos Mendes', role: 'customer_compliance' },
-  { email: 'vera@demo.attest', name: 'Vera Novak', role: 'viewer' },
+  { email: 'admin@demo.attest', name: 'Ada Admin', role: 'admin', jobTitle: 'CISO' },
+  { email: 'grace@demo.attest', name: 'Grace Okafor', role: 'grc', jobTitle: 'Head of Compliance' },
+  { email: 'omar@demo.attest', name: 'Omar Lindqvist', role: 'grc', jobTitle: 'ISMS Manager' },
+  { email: 'aria@demo.attest', name: 'Aria Chen (external auditor)', role: 'auditor', jobTitle: null },
+  { email: 'carlos@demo.attest', name: 'Carlos Mendes', role: 'customer_compliance', jobTitle: 'Head of Customer Assurance' },
+  { email: 'vera@demo.attest', name: 'Vera Novak', role: 'viewer', jobTitle: 'Head of Internal Audit' },
 ] as const;
 
 /** Months between evidence collections for a control's frequency. */

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { hashPassword } from '../auth/password.ts';
 import { updateUser } from '../auth/users.repository.ts';
-import { createUser } from '../auth/users.service.ts';
+import { createUser, setJobTitle } from '../auth/users.service.ts';
 import { systemPrincipal, userPrincipal, type Principal } from '../auth/principal.ts';
 import type { Frequency } from '../controls/controls.model.ts';
 import { readLibraryFiles } from '../controls/library.files.ts';
@@ -12,6 +12,8 @@ import { fileStore } from '../evidence/evidence.service.ts';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DEMO_PASSWORD, demoUsers, kindFor, periodMonths, rejectionComments, seeded, titleFor } from './demo.data.ts';
+import { scheduleProgramme } from './demo.programme.ts';
+import { Timeline } from './demo.timeline.ts';
 
 interface Planned {
   day: string;
@@ -25,11 +27,12 @@ interface Planned {
 const monthsBack = (day: string, months: number) => addMonths(day, -months);
 
 /**
- * Fills a fresh database with a two-year programme: the shipped library, demo users, and evidence
- * for most controls at their frequency, reviewed by a second person, with a few rejections,
- * corrections (new versions), items awaiting review, controls that lapsed, and a few gaps.
- * Everything goes through the real services, with the clock moved to each event's day, so the
- * activity trail reads as it would have happened.
+ * Fills a fresh database with a two-year programme: the shipped library, demo users with job titles
+ * (so controls' evidence dates have owners), evidence for most controls at their frequency, reviewed
+ * by a second person, with a few rejections, corrections (new versions), items awaiting review,
+ * controls that lapsed, and a few gaps; and the audit programme (demo.programme.ts). Everything
+ * goes through the real services in date order, with the clock on each step's day, so the activity
+ * trail reads as it would have happened.
  */
 export async function buildDemo(ctx: AppContext & { setNow(iso: string): void }, log: (line: string) => void): Promise<void> {
   const today = todayOf(ctx.clock);
@@ -38,13 +41,17 @@ export async function buildDemo(ctx: AppContext & { setNow(iso: string): void },
   log('loading the control library…');
   await loadLibrary(ctx, systemPrincipal, readLibraryFiles(), { overwrite: false });
   const actors: Record<string, Principal> = {};
+  const ids: Record<string, number> = {};
   for (const u of demoUsers) {
     const { user } = await createUser(ctx, systemPrincipal, { email: u.email, name: u.name, role: u.role });
     await updateUser(ctx.db, user.id, { password_hash: await hashPassword(DEMO_PASSWORD), must_change_password: 0 });
     actors[u.email] = userPrincipal(user, 'session', { ip: '10.20.0.15', userAgent: 'demo' });
+    ids[u.email] = user.id;
   }
   const grace = actors['grace@demo.attest']!;
   const omar = actors['omar@demo.attest']!;
+  const admin = actors['admin@demo.attest']!;
+  for (const u of demoUsers) if (u.jobTitle) await setJobTitle(ctx, admin, ids[u.email]!, u.jobTitle);
 
   const rand = seeded(20261121);
   const controls = await ctx.db.selectFrom('controls').select(['ref', 'title', 'frequency']).orderBy('ref').execute();
@@ -67,10 +74,10 @@ export async function buildDemo(ctx: AppContext & { setNow(iso: string): void },
     }
   }
   plan.sort((a, b) => a.day.localeCompare(b.day) || a.controlRef.localeCompare(b.controlRef));
-  log(`generating ${plan.length} evidence items over two years…`);
+  const timeline = new Timeline(today);
   const tmp = fileStore(ctx).tmpDir;
   let done = 0;
-  for (const p of plan) {
+  const logPlanned = async (p: Planned) => {
     const [submitter, reviewer] = rand() < 0.5 ? [grace, omar] : [omar, grace];
     const kind = kindFor(p.frequency, rand());
     ctx.setNow(`${p.day}T09:${String(10 + (done % 40)).padStart(2, '0')}:00.000Z`);
@@ -121,6 +128,15 @@ export async function buildDemo(ctx: AppContext & { setNow(iso: string): void },
       await reviewEvidence(ctx, reviewer, id, { decision: 'accepted', ...(rand() < 0.2 ? { comment: 'Checked against the control description.' } : {}) });
     }
     done += 1;
-    if (done % 500 === 0) log(`  ${done}/${plan.length}`);
-  }
+    if (done % 500 === 0) log(`  ${done}/${plan.length} evidence items`);
+  };
+  for (const p of plan) timeline.at(p.day, () => logPlanned(p));
+  scheduleProgramme(ctx, timeline, {
+    grace,
+    omar,
+    admin,
+    ids: { grace: ids['grace@demo.attest']!, omar: ids['omar@demo.attest']!, admin: ids['admin@demo.attest']!, aria: ids['aria@demo.attest']! },
+  });
+  log(`running ${timeline.size} steps over two years (${plan.length} evidence items, certifications, audits, demand)…`);
+  await timeline.run((day) => ctx.setNow(`${day}T08:30:00.000Z`));
 }

@@ -188,6 +188,20 @@ describe('what the audits domain gives the calendar and the dashboard', () => {
     expect(await auditAlerts(ctx, principalFor(cc))).toEqual({ upcoming: [], overdueRequests: [], openFindings: [] });
   });
 
+  it('a request is due until its evidence is submitted, and due again when the auditor returns it', async () => {
+    const ask = await api(grcToken).post(`/audits/${auditId}/requests`, { title: 'Key rotation log', control: 'CRY-01', due_on: '2026-11-12', assignee: grc.id });
+    expect(ask.status).toBe(201);
+    const key = `request-${ask.body.id}`;
+    const done = async () => (await auditCalendarItems(ctx, principalFor(viewer), { from: '2026-11-01', to: '2026-11-30' })).find((i) => i.key === key)!.done;
+    expect(await done()).toBe(false);
+    const evidence = await buildEvidence(ctx, { controls: ['CRY-01'], review: 'accepted' });
+    expect((await api(grcToken).post(`/audits/${auditId}/requests/${ask.body.id}/link`, { evidence: [evidence.id] })).body.status).toBe('submitted');
+    expect(await done()).toBe(true);
+    const back = await api(grcToken).post(`/audits/${auditId}/requests/${ask.body.id}/status`, { status: 'returned', comment: 'Wrong quarter.' });
+    expect(back.body.status).toBe('returned');
+    expect(await done()).toBe(false);
+  });
+
   it('open major nonconformities by requirement and per framework', async () => {
     const major = await api(grcToken).post(`/audits/${auditId}/findings`, {
       kind: 'major_nc',

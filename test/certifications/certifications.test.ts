@@ -225,7 +225,15 @@ describe('SOC 2 periods, PCI scans and alerts', () => {
     expect(b.body).toMatchObject({ framework: { slug: 'soc2-2017' }, kind: 'soc2_type2', status: 'expired', validUntil: '2026-10-31' });
     const gaps = await soc2Gaps(ctx, principalFor(grcUser));
     expect(gaps).toEqual([
-      { framework: { slug: 'soc2-2017', name: 'AICPA Trust Services Criteria (SOC 2)' }, from: '2025-10-01', to: '2025-10-31', days: 31, beforeId: first, afterId: second },
+      {
+        framework: { slug: 'soc2-2017', name: 'AICPA Trust Services Criteria (SOC 2)' },
+        from: '2025-10-01',
+        to: '2025-10-31',
+        days: 31,
+        beforeId: first,
+        afterId: second,
+        bridgedBy: null,
+      },
     ]);
     const page = await grc.get(`/certifications/${second}`);
     expect(page.text).toContain('SOC 2 gap: 31 days (2025-10-01 – 2025-10-31)');
@@ -300,6 +308,26 @@ describe('SOC 2 periods, PCI scans and alerts', () => {
     expect(alerts.soc2Gaps).toEqual([expect.objectContaining({ days: 31, href: `/certifications/${second}`, label: expect.stringContaining('31 days not covered') })]);
     const viaApi = await supertest(t.app).get('/api/v1/certifications/alerts').set('Authorization', `Bearer ${token}`);
     expect(viaApi.body.expiring).toHaveLength(1);
+  });
+
+  it('issuing the bridge letter over the gap ends the alert; the gap stays on the page, marked as bridged', async () => {
+    const letter = await ctx.db.selectFrom('programme_events').select('id').where('certification_id', '=', first).where('kind', '=', 'bridge_letter').executeTakeFirstOrThrow();
+    // A letter that stops short of the gap's last day does not cover it.
+    const edit = (ends_on: string) =>
+      api()
+        .post(`/api/v1/certifications/${first}/events/${letter.id}`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ kind: 'bridge_letter', title: 'Bridge letter', starts_on: '2025-10-01', ends_on, status: 'done' })
+        .expect(200);
+    await edit('2025-10-30');
+    expect((await certificationAlerts(ctx, principalFor(grcUser))).soc2Gaps).toHaveLength(1);
+    await edit('2025-10-31');
+    expect((await certificationAlerts(ctx, principalFor(grcUser))).soc2Gaps).toEqual([]);
+    expect((await soc2Gaps(ctx, principalFor(grcUser)))[0]!.bridgedBy).toEqual({ certificationId: first, eventId: letter.id, from: '2025-10-01', to: '2025-10-31' });
+    const page = await grc.get(`/certifications/${second}`);
+    expect(page.text).toContain('are covered by a');
+    expect(page.text).toContain(`href="/certifications/${first}#event-${letter.id}"`);
+    expect(page.text).not.toContain('A bridge letter or a new period should cover them');
   });
 });
 

@@ -4,6 +4,10 @@ import { verifyChain } from '../../src/activity/activity.service.ts';
 import { computeCoverage } from '../../src/coverage/coverage.service.ts';
 import { buildDemo } from '../../src/demo/demo.service.ts';
 import { freshness } from '../../src/evidence/freshness.service.ts';
+import { certificationAlerts, soc2Gaps } from '../../src/certifications/alerts.service.ts';
+import { demandPlanning } from '../../src/certifications/demand.service.ts';
+import { listCalendarItems } from '../../src/calendar/calendar.service.ts';
+import { allDigests } from '../../src/reminders/digest.service.ts';
 import { createTestContext, testDatabaseUrl, type TestContext } from '../helpers/context.ts';
 
 // Building the demo writes ~3,000 evidence items through the services; once, on SQLite, is enough
@@ -35,5 +39,53 @@ describe.skipIf(Boolean(testDatabaseUrl))('npm run demo data', () => {
     const report = await freshness(ctx, cliPrincipal);
     expect(report.owners.some((o) => o.expired.length > 0)).toBe(true);
     expect((await verifyChain(ctx.db)).ok).toBe(true);
+  });
+
+  it('holds the audit programme: a certificate expiring, one expired, a SOC 2 gap closed by a bridge letter', async () => {
+    const alerts = await certificationAlerts(ctx, cliPrincipal);
+    expect(alerts.expiring.map((a) => a.framework)).toEqual(['iso27001-2022']);
+    expect(alerts.expired.map((a) => a.framework)).toEqual(['iso27018-2019']);
+    // Recorded, flagged while open, then covered by the bridge letter issued a month later.
+    expect(alerts.soc2Gaps).toEqual([]);
+    const gaps = await soc2Gaps(ctx, cliPrincipal);
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]!.bridgedBy).not.toBeNull();
+    const trail = await ctx.db.selectFrom('activity').select(['action', 'at']).where('action', 'in', ['certification.created', 'event.updated']).execute();
+    expect(trail.filter((r) => r.action === 'certification.created')).toHaveLength(12);
+    const certs = await ctx.db.selectFrom('certifications').select(['framework_id', 'document_evidence_id', 'issued_on']).execute();
+    expect(new Set(certs.map((c) => c.framework_id)).size).toBe(6);
+    // Every certificate and issued report is kept as evidence.
+    expect(certs.filter((c) => c.issued_on !== null).every((c) => c.document_evidence_id !== null)).toBe(true);
+  });
+
+  it('has audits in every status, with request lists in every state and findings of every stage', async () => {
+    const audits = await ctx.db.selectFrom('audits').select(['id', 'status', 'kind']).execute();
+    expect(new Set(audits.map((a) => a.status))).toEqual(new Set(['planned', 'fieldwork', 'reporting', 'closed']));
+    expect(audits.filter((a) => a.status === 'closed').length).toBeGreaterThanOrEqual(8);
+    const requests = await ctx.db.selectFrom('evidence_requests').select('status').execute();
+    expect(new Set(requests.map((r) => r.status))).toEqual(new Set(['open', 'submitted', 'accepted']));
+    const returned = await ctx.db.selectFrom('activity').select('id').where('action', '=', 'request.status_changed').where('details', 'like', '%"to":"returned"%').execute();
+    expect(returned.length).toBeGreaterThan(0);
+    const findings = await ctx.db.selectFrom('findings').select(['kind', 'status']).execute();
+    expect(new Set(findings.map((f) => f.status))).toEqual(new Set(['open', 'action_taken', 'verified', 'closed']));
+    expect(findings.some((f) => f.kind === 'major_nc' && f.status === 'open')).toBe(true);
+    expect(await ctx.db.selectFrom('audit_assignments').select('id').execute()).toHaveLength(2);
+  });
+
+  it('ranks customer demand for ISO 27017 and for schemes Attest has no catalog for', async () => {
+    const rows = await demandPlanning(ctx, cliPrincipal);
+    expect(rows[0]).toMatchObject({ framework: { slug: 'iso27017-2015' }, customers: 4 });
+    expect(rows[0]!.coverage).not.toBeNull();
+    expect(rows.filter((r) => r.framework === null).map((r) => r.label)).toEqual(expect.arrayContaining(['BSI C5', 'ISO/IEC 42001']));
+  });
+
+  it('fills the calendar and gives each GRC user a digest of what they own', async () => {
+    const items = await listCalendarItems(ctx, cliPrincipal, { from: '2026-11-01', to: '2026-12-31' });
+    const kinds = new Set(items.map((i) => i.kind));
+    for (const kind of ['audit', 'fieldwork', 'milestone', 'certificate_expiry', 'evidence_due', 'evidence_request_due', 'finding_due']) expect(kinds, kind).toContain(kind);
+    const owned = items.filter((i) => i.kind === 'evidence_due' && i.ownerId !== null);
+    expect(owned.length).toBeGreaterThan(0);
+    const digests = await allDigests(ctx, cliPrincipal);
+    expect(digests.find((d) => d.user.email === 'grace@demo.attest')!.digest.count).toBeGreaterThan(0);
   });
 });
