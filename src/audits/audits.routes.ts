@@ -17,6 +17,8 @@ import { addComment, listComments } from './comments.service.ts';
 import { listFindings } from './findings.service.ts';
 import { listRequests } from './requests.service.ts';
 import { auditScope, changeScope, scopeCounts } from './scope.service.ts';
+import { certificationKindLabels } from '../certifications/certifications.model.ts';
+import { getCertification } from '../certifications/certifications.service.ts';
 
 const PER_PAGE = 25;
 
@@ -95,7 +97,11 @@ export function auditRoutes(routes: Routes, ctx: AppContext): void {
       auditFormOptions(ctx, principal),
     ]);
     const open = audit.status !== 'closed';
+    // Named, for whoever may read the register; a number otherwise.
+    const cert = audit.certificationId !== null && can(principal, 'certifications.read') ? await getCertification(ctx, principal, audit.certificationId) : null;
+    const certification = cert ? { id: cert.id, label: `${cert.framework.name} ${certificationKindLabels[cert.kind]}${cert.number ? ` ${cert.number}` : ''}` } : null;
     res.status(status).render('audits/show', {
+      certification,
       title: audit.title,
       section: 'audits',
       audit: auditView(audit),

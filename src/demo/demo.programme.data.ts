@@ -126,6 +126,7 @@ export const certificationSpecs: CertificationSpec[] = [
     reportOn: (t) => addDays(endBefore(t, 7), 56),
     registeredOn: (_s, t) => addDays(month(t, -5), 3),
     documentTitle: 'SOC 2 Type II report, third period',
+    replans: { key: 'soc2-p2', on: (t) => addDays(month(t, -5), 3) },
   },
   ...[-25, -13, -1].map(
     (n, i): CertificationSpec => ({

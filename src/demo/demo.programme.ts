@@ -207,7 +207,7 @@ function scheduleAudit(ctx: AppContext, timeline: Timeline, people: DemoPeople, 
       owner: { id: ids[spec.owner] },
     });
     if (spec.auditorAccess) {
-      await assignAuditor(ctx, who(spec.owner), auditId, { user: { id: ids.aria }, access_from: addDays(fieldworkFrom, -4 * WEEK), access_until: addDays(fieldworkTo, 6 * WEEK) });
+      await assignAuditor(ctx, who(spec.owner), auditId, { user: { id: ids.aria }, access_from: addDays(fieldworkFrom, -4 * WEEK), access_until: addDays(fieldworkTo, 10 * WEEK) });
     }
   });
   const requestsOn = latest(addDays(fieldworkFrom, -3 * WEEK), createdOn);

@@ -3,6 +3,7 @@ import { type Principal, userPrincipal } from '../auth/principal.ts';
 import { listUsers, type User } from '../auth/users.service.ts';
 import type { CalendarItem, CalendarItemKind } from '../calendar/calendar.model.ts';
 import { calendarSources } from '../calendar/calendar.sources.ts';
+import { occurrencesIn, parseRule, seriesLastDay } from '../calendar/recurrence.ts';
 import type { AppContext } from '../context.ts';
 import { addDays, daysBetween, today } from '../dates.ts';
 import { AppError, isAppError } from '../http/errors.ts';
@@ -59,6 +60,18 @@ export function safeHref(href: string): string {
   return /^\/(?![/\\])[^\s\\]*$/.test(href) ? href : '/reminders';
 }
 
+/**
+ * The day an item is due, as the calendar shows it: its last day; for a recurring series the next
+ * occurrence from today on, or, when the whole series is past and not done, its last occurrence
+ * (the calendar marks only that one overdue). Null when no occurrence falls due by `until`.
+ */
+export function dueDay(item: Pick<CalendarItem, 'start' | 'end' | 'rrule'>, day: string, until: string): string | null {
+  if (item.rrule === null || !parseRule(item.rrule)) return item.end;
+  const last = seriesLastDay(item);
+  if (last !== null && last < day) return last;
+  return occurrencesIn(item, { from: day, to: until })[0]?.end ?? null;
+}
+
 function sections(items: DigestItem[]): DigestSection[] {
   return reminderKinds.map((kind) => ({ kind, items: items.filter((i) => i.kind === kind) })).filter((s) => s.items.length > 0);
 }
@@ -82,8 +95,9 @@ async function buildDigest(ctx: AppContext, asUser: Principal, userId: number, d
     }
     for (const item of found) {
       if (item.ownerId !== userId || item.done || !isReminderKind(item.kind)) continue;
-      if (item.end < range.from || item.end > range.to || byKey.has(item.key)) continue;
-      byKey.set(item.key, { key: item.key, kind: item.kind, title: item.title, due: item.end, daysLeft: daysBetween(day, item.end), href: safeHref(item.href) });
+      const due = dueDay(item, day, range.to);
+      if (due === null || due < range.from || due > range.to || byKey.has(item.key)) continue;
+      byKey.set(item.key, { key: item.key, kind: item.kind, title: item.title, due, daysLeft: daysBetween(day, due), href: safeHref(item.href) });
     }
   }
   const items = [...byKey.values()].sort((a, b) => a.due.localeCompare(b.due) || a.title.localeCompare(b.title));

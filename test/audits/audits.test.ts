@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { createAudit } from '../../src/audits/audits.service.ts';
+import { createCertification } from '../../src/certifications/certifications.service.ts';
 import { buildEvidence, buildUser, loadFixtureLibrary, principalFor } from '../helpers/factories.ts';
 import { buildApp, signedIn, type Browser, type TestApp } from '../helpers/http.ts';
 import { actionsOn, idFrom, postImport, programmeCounts, xlsxOf } from './helpers.ts';
@@ -448,5 +449,25 @@ describe('scope, assignments and closing', () => {
     const second = await viewer.get('/audits?page=2');
     expect(second.text).toContain('26–26 of 26');
     expect(second.text).toContain('Alpha surveillance 2026');
+  });
+
+  it('names the audit’s certification with a link for those who read the register, its number for others', async () => {
+    const certId = await createCertification(ctx, principalFor(grcUser), {
+      framework: 'alpha',
+      kind: 'iso_certificate',
+      number: 'ALPHA-<b>1</b>',
+      issuer: 'Example Assurance LLP',
+      valid_from: '2025-01-01',
+      valid_until: '2027-12-31',
+    });
+    const id = await createAudit(ctx, principalFor(grcUser), {
+      kind: 'surveillance',
+      title: 'Linked audit',
+      frameworks: ['alpha'],
+      certification_id: certId,
+      owner: { id: owner.id },
+    });
+    const page = await grc.get(`/audits/${id}`);
+    expect(page.text).toContain(`<a href="/certifications/${certId}"><bdi>Alpha Standard ISO certificate ALPHA-&lt;b&gt;1&lt;/b&gt;</bdi></a>`);
   });
 });
