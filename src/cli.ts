@@ -10,6 +10,7 @@ import { registerControlsCommands } from './controls/controls.cli.ts';
 import { registerCoverageCommand } from './coverage/coverage.cli.ts';
 import { registerCalendarCommand } from './calendar/calendar.cli.ts';
 import { registerDemoCommand } from './demo/demo.cli.ts';
+import { registerReportCommands } from './reports/reports.cli.ts';
 import { registerEvidenceCommands } from './evidence/evidence.cli.ts';
 import { registerCrosswalkCommand } from './frameworks/frameworks.cli.ts';
 import { registerReminderCommands } from './reminders/reminders.cli.ts';
@@ -70,6 +71,7 @@ registerAuditCommands(program);
 registerCertificationCommands(program);
 registerDemoCommand(program);
 registerReminderCommands(program);
+registerReportCommands(program);
 
 program
   .command('browser')

@@ -61,6 +61,11 @@ export const activityActions = [
   'feed.created',
   'feed.revoked',
   'reminders.sent',
+  'report.generated',
+  'report.failed',
+  'report.downloaded',
+  'sample.drawn',
+  'portal.viewed',
 ] as const;
 
 export type ActivityAction = (typeof activityActions)[number];

@@ -216,3 +216,14 @@ export function activeControls(db: Db, refs: string[]) {
   if (refs.length === 0) return Promise.resolve([]);
   return db.selectFrom('controls').select(['id', 'ref', 'title']).where('ref', 'in', refs).where('retired_at', 'is', null).execute();
 }
+
+/** A user's assignments that have not been removed (the window is checked by the policy, per day). */
+export function assignmentsOfUser(db: Db, userId: number) {
+  return db
+    .selectFrom('audit_assignments')
+    .select(['audit_id', 'access_from', 'access_until'])
+    .where('user_id', '=', userId)
+    .where('removed_at', 'is', null)
+    .orderBy('audit_id')
+    .execute();
+}

@@ -42,6 +42,14 @@ export const permissions = {
   'demand.record': ['admin', 'grc', 'customer_compliance'],
   /** Send everyone's reminder digest now (the daily job does it by itself). */
   'reminders.send': ['admin'],
+  /** The auditor's portal: their assigned audits, each decided per audit and day (assignmentDecision). */
+  'portal.use': ['auditor'],
+  /**
+   * Reports: GRC staff all of them; auditors their audits' reports (decided per report);
+   * customer-compliance staff the compliance summary only.
+   */
+  'reports.generate': ['admin', 'grc', 'auditor', 'customer_compliance'],
+  'reports.read': ['admin', 'grc', 'auditor', 'customer_compliance'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof permissions;
@@ -51,6 +59,9 @@ export const actions = Object.keys(permissions) as Action[];
 /** The things a rule can be about; each carries only what its rules read. */
 export type Resource =
   | { kind: 'evidence'; submitterId: number | null; shareable: boolean }
+  /** One audit, on a day: auditors reach it through an assignment whose window holds that day. */
+  | { kind: 'audit'; id: number; today: string }
+  | { kind: 'report'; reportKind: string; auditId: number | null; today: string }
   | { kind: 'control'; retired: boolean }
   | { kind: 'user'; id: number }
   | { kind: 'token'; ownerId: number };
@@ -73,8 +84,30 @@ export function evidenceScope(principal: Principal): EvidenceScope {
   return principal.role === 'customer_compliance' ? 'shareable' : 'all';
 }
 
+/** What an auditor may do inside an audit assigned to them, while the window is open. */
+const auditorInAudit: ReadonlySet<Action> = new Set(['audits.read', 'audits.participate', 'evidence.read', 'evidence.files.read', 'catalog.read']);
+
+/** An auditor's standing in one audit on one day: assigned, and the day inside the window. */
+function assignmentDecision(principal: Principal, auditId: number | null, today: string): Decision {
+  const assignment = auditId === null ? undefined : principal.assignments.find((a) => a.auditId === auditId);
+  if (!assignment) return deny('You are not assigned to this audit.');
+  if (today < assignment.accessFrom) return deny(`Your access to this audit opens on ${assignment.accessFrom}.`);
+  if (today > assignment.accessUntil) return deny(`Your access to this audit ended on ${assignment.accessUntil}.`);
+  return ALLOW;
+}
+
 export function decide(principal: Principal, action: Action, resource?: Resource): Decision {
+  // Auditors: their audits only, inside the window (DESIGN.md's role table), whatever the action's roles.
+  if (principal.role === 'auditor' && resource?.kind === 'audit' && auditorInAudit.has(action)) return assignmentDecision(principal, resource.id, resource.today);
   if (!roleMay(principal.role, action)) return deny('You do not have permission to do this.');
+  if (principal.role === 'auditor' && (action === 'reports.generate' || action === 'reports.read')) {
+    if (resource?.kind !== 'report') return deny('Auditors reach reports through their audits.');
+    return assignmentDecision(principal, resource.auditId, resource.today);
+  }
+  if (principal.role === 'customer_compliance' && (action === 'reports.generate' || action === 'reports.read')) {
+    if (resource?.kind === 'report' && resource.reportKind === 'summary') return ALLOW;
+    return deny('Customer-compliance staff may use the compliance summary only.');
+  }
   if (!resource) return ALLOW;
   switch (resource.kind) {
     case 'evidence':
@@ -90,6 +123,8 @@ export function decide(principal: Principal, action: Action, resource?: Resource
       if (action === 'controls.edit' && resource.retired) return deny('This control is retired and cannot be edited.', 'conflict');
       return ALLOW;
     case 'user':
+    case 'audit':
+    case 'report':
       return ALLOW;
     case 'token':
       // Tokens act as their owner, so only the owner may issue one; administrators may revoke any.

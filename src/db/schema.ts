@@ -361,4 +361,53 @@ export interface DB {
   certification_requests: CertificationRequestsTable;
   calendar_feeds: CalendarFeedsTable;
   reminder_deliveries: ReminderDeliveriesTable;
+  reports: ReportsTable;
+  report_files: ReportFilesTable;
+  samples: SamplesTable;
+}
+
+export interface ReportsTable {
+  id: Generated<number>;
+  kind: string;
+  title: string;
+  framework_id: number | null;
+  audit_id: number | null;
+  /** JSON of the parameters it was asked with. */
+  params: Generated<string>;
+  as_of: string;
+  status: Generated<'building' | 'ready' | 'failed'>;
+  progress_done: Generated<number>;
+  progress_total: Generated<number>;
+  error: string | null;
+  /** The newest activity record's hash when generation began ('' when the trail was empty). */
+  chain_head: Generated<string>;
+  created_by: number | null;
+  created_label: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface ReportFilesTable {
+  id: Generated<number>;
+  report_id: number;
+  name: string;
+  media_type: string;
+  sha256: string;
+  size: number;
+}
+
+export interface SamplesTable {
+  id: Generated<number>;
+  audit_id: number;
+  title: string;
+  /** JSON array of the population's items, as given. */
+  population: string;
+  population_size: number;
+  population_sha256: string;
+  sample_size: number;
+  seed: string;
+  /** JSON array of the chosen items' indexes in the population, in the order drawn. */
+  selected: string;
+  drawn_by: number | null;
+  created_at: string;
 }

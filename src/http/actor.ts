@@ -11,5 +11,5 @@ export function requestOrigin(req: Request): { ip: string | null; userAgent: str
 export function principalOf(req: Request): Principal {
   const user = req.user;
   if (!user) throw new AppError('unauthenticated', 'Sign in first.');
-  return userPrincipal(user, req.sessionToken ? 'session' : 'token', requestOrigin(req));
+  return userPrincipal(user, req.sessionToken ? 'session' : 'token', requestOrigin(req), req.assignments ?? []);
 }

@@ -10,6 +10,8 @@ export const errorStatus = {
   unsupported_media_type: 415,
   rate_limited: 429,
   integrity_failed: 500,
+  /** A dependency (the PDF browser) is missing or a build failed; trying again later may work. */
+  unavailable: 503,
   internal: 500,
 } as const;
 

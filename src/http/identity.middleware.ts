@@ -2,6 +2,15 @@ import type { NextFunction, Request, Response } from 'express';
 import { resolveSession } from '../auth/sessions.service.ts';
 import { resolveToken } from '../auth/tokens.service.ts';
 import type { AppContext } from '../context.ts';
+import { assignmentsOfUser } from '../audits/audits.repository.ts';
+import type { AuditAssignment } from '../auth/principal.ts';
+
+/** Auditors act through their assignments; read on every request, so a removed one stops at once. */
+async function loadAssignments(ctx: AppContext, req: Request): Promise<void> {
+  if (req.user?.role !== 'auditor') return;
+  const rows = await assignmentsOfUser(ctx.db, req.user.id);
+  req.assignments = rows.map((r): AuditAssignment => ({ auditId: r.audit_id, accessFrom: r.access_from, accessUntil: r.access_until }));
+}
 
 export const SESSION_COOKIE = 'attest_session';
 
@@ -15,6 +24,7 @@ export function identify(ctx: AppContext) {
       const header = req.get('authorization') ?? '';
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (match?.[1]) req.user = await resolveToken(ctx, match[1]);
+      await loadAssignments(ctx, req);
       return next();
     }
     const token: unknown = req.cookies?.[SESSION_COOKIE];
@@ -23,6 +33,7 @@ export function identify(ctx: AppContext) {
       if (user) {
         req.user = user;
         req.sessionToken = token;
+        await loadAssignments(ctx, req);
       } else {
         res.clearCookie(SESSION_COOKIE, { path: '/' });
       }

@@ -1,3 +1,4 @@
+import type { AuditAssignment } from '../auth/principal.ts';
 import type { User } from '../auth/users.service.ts';
 
 declare global {
@@ -7,6 +8,8 @@ declare global {
       user?: User;
       /** The raw session token, for sign-out and CSRF binding. */
       sessionToken?: string;
+      /** An auditor's audit assignments, read when they are identified (so removal takes effect at once). */
+      assignments?: readonly AuditAssignment[];
     }
   }
 }

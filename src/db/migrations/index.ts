@@ -6,6 +6,7 @@ import * as activityGuard from './2026_11_29_0001_activity_guard.ts';
 import * as evidenceShareable from './2026_11_29_0002_evidence_shareable.ts';
 import * as valueChecks from './2026_11_29_0003_value_checks.ts';
 import * as auditProgramme from './2026_11_29_0004_audit_programme.ts';
+import * as reportsPortal from './2026_11_29_0005_reports_portal.ts';
 
 /** Every migration, by name. Names sort by date; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0002_evidence_shareable': evidenceShareable,
   '2026_11_29_0003_value_checks': valueChecks,
   '2026_11_29_0004_audit_programme': auditProgramme,
+  '2026_11_29_0005_reports_portal': reportsPortal,
 };

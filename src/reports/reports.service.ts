@@ -1,0 +1,236 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { chainHead } from '../activity/activity.repository.ts';
+import { withActivity } from '../activity/activity.service.ts';
+import { authorize, type Resource } from '../auth/policy.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import { today } from '../dates.ts';
+import { fileStore } from '../evidence/evidence.service.ts';
+import { AppError } from '../http/errors.ts';
+import type { OutputFile, ProgressReporter, ReportBuilder, ReportKind, ReportRequest, ReportStatus } from './reports.model.ts';
+import * as repo from './reports.repository.ts';
+
+// Issuing reports: every report is recorded before it is built (kind, parameters, as-of date, who,
+// when, the activity chain's head), its files are kept content-addressed with their SHA-256, and
+// generation, failure and every download are in the activity trail. Builders (soa, readiness,
+// pack, summary) only write files; this module decides who may and keeps the record.
+
+export interface ReportFile {
+  id: number;
+  name: string;
+  mediaType: string;
+  sha256: string;
+  size: number;
+}
+
+export interface Report {
+  id: number;
+  kind: ReportKind;
+  title: string;
+  frameworkId: number | null;
+  auditId: number | null;
+  params: Record<string, unknown>;
+  asOf: string;
+  status: ReportStatus;
+  progress: { done: number; total: number };
+  error: string | null;
+  chainHead: string;
+  createdBy: { id: number | null; label: string };
+  createdAt: string;
+  finishedAt: string | null;
+  files: ReportFile[];
+}
+
+function toReport(row: repo.ReportRow, files: Awaited<ReturnType<typeof repo.filesOf>>): Report {
+  return {
+    id: row.id,
+    kind: row.kind as ReportKind,
+    title: row.title,
+    frameworkId: row.framework_id,
+    auditId: row.audit_id,
+    params: JSON.parse(row.params) as Record<string, unknown>,
+    asOf: row.as_of,
+    status: row.status,
+    progress: { done: row.progress_done, total: row.progress_total },
+    error: row.error,
+    chainHead: row.chain_head,
+    createdBy: { id: row.created_by, label: row.created_label },
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+    files: files.filter((f) => f.report_id === row.id).map((f) => ({ id: f.id, name: f.name, mediaType: f.media_type, sha256: f.sha256, size: f.size })),
+  };
+}
+
+const reportResource = (ctx: AppContext, kind: string, auditId: number | null): Resource => ({ kind: 'report', reportKind: kind, auditId, today: today(ctx.clock) });
+
+/** Builds running in this process, per database, so a caller (the CLI, a test) can wait for one. */
+const running = new WeakMap<object, Map<number, Promise<void>>>();
+
+function track(ctx: AppContext, id: number, done: Promise<void>): void {
+  const jobs = running.get(ctx.db) ?? new Map<number, Promise<void>>();
+  running.set(ctx.db, jobs);
+  jobs.set(id, done);
+  void done.finally(() => jobs.delete(id));
+}
+
+/** Waits for a report being built in this process (resolves at once for any other). */
+export async function settled(ctx: AppContext, id: number): Promise<void> {
+  await running.get(ctx.db)?.get(id);
+}
+
+/** Reports progress to the record, at most a few times a second, so a page can show it. */
+function progressOf(ctx: AppContext, id: number): ProgressReporter & { flush(): Promise<void> } {
+  let done = 0;
+  let lastWrite = 0;
+  const write = () => repo.updateReport(ctx.db, id, { progress_done: done });
+  return {
+    async total(steps) {
+      await repo.updateReport(ctx.db, id, { progress_total: steps });
+    },
+    async advance(steps = 1) {
+      done += steps;
+      if (Date.now() - lastWrite < 250) return;
+      lastWrite = Date.now();
+      await write();
+    },
+    flush: write,
+  };
+}
+
+/**
+ * Records the report and starts building it; returns at once with its id (the page shows progress)
+ * and a promise that settles when it is ready or has failed (never rejects: a failure is recorded).
+ */
+export async function startReport(ctx: AppContext, principal: Principal, request: ReportRequest, build: ReportBuilder): Promise<{ id: number; done: Promise<void> }> {
+  authorize(principal, 'reports.generate', reportResource(ctx, request.kind, request.auditId ?? null));
+  const head = await chainHead(ctx.db);
+  const id = await repo.insertReport(ctx.db, {
+    kind: request.kind,
+    title: request.title,
+    framework_id: request.frameworkId ?? null,
+    audit_id: request.auditId ?? null,
+    params: JSON.stringify(request.params),
+    as_of: request.asOf,
+    status: 'building',
+    chain_head: head?.hash ?? '',
+    created_by: principal.userId,
+    created_label: principal.label,
+    created_at: ctx.clock().toISOString(),
+  });
+  const done = run(ctx, principal, id, request, build);
+  track(ctx, id, done);
+  return { id, done };
+}
+
+async function run(ctx: AppContext, principal: Principal, id: number, request: ReportRequest, build: ReportBuilder): Promise<void> {
+  const progress = progressOf(ctx, id);
+  let outputs: OutputFile[] = [];
+  try {
+    outputs = await build({ reportId: id, progress });
+    await progress.flush();
+    const store = fileStore(ctx);
+    const stored: Omit<ReportFile, 'id'>[] = [];
+    for (const o of outputs) {
+      const { sha256, size } = await store.ingest(o.path);
+      stored.push({ name: o.name, mediaType: o.mediaType, sha256, size });
+    }
+    await withActivity(
+      ctx,
+      principal,
+      async (trx) => {
+        await repo.insertFiles(
+          trx,
+          stored.map((f) => ({ report_id: id, name: f.name, media_type: f.mediaType, sha256: f.sha256, size: f.size })),
+        );
+        await repo.updateReport(trx, id, { status: 'ready', finished_at: ctx.clock().toISOString() });
+      },
+      () => ({
+        action: 'report.generated',
+        subjectType: 'report',
+        subjectId: id,
+        details: { kind: request.kind, title: request.title, as_of: request.asOf, params: request.params, audit_id: request.auditId ?? null, files: stored },
+      }),
+    );
+  } catch (err) {
+    const message =
+      err instanceof AppError || (err instanceof Error && err.name === 'BrowserUnavailableError') ? err.message : 'The report could not be built; the error is in the server log.';
+    ctx.logger.error({ err, reportId: id }, 'report failed');
+    for (const o of outputs) await fs.promises.rm(o.path, { force: true }).catch(() => undefined);
+    await withActivity(
+      ctx,
+      principal,
+      async (trx) => repo.updateReport(trx, id, { status: 'failed', error: message, finished_at: ctx.clock().toISOString() }),
+      () => ({ action: 'report.failed', subjectType: 'report', subjectId: id, details: { kind: request.kind, error: message } }),
+    ).catch((e: unknown) => ctx.logger.error({ err: e, reportId: id }, 'recording the failure failed'));
+  }
+}
+
+/** Records, builds and waits: for the CLI and the API's small reports. Throws when the build failed. */
+export async function generateReport(ctx: AppContext, principal: Principal, request: ReportRequest, build: ReportBuilder): Promise<Report> {
+  const { id, done } = await startReport(ctx, principal, request, build);
+  await done;
+  const report = await getReport(ctx, principal, id);
+  if (report.status === 'failed') throw new AppError('unavailable', report.error ?? 'The report could not be built.');
+  return report;
+}
+
+export async function getReport(ctx: AppContext, principal: Principal, id: number): Promise<Report> {
+  const row = await repo.findReport(ctx.db, id);
+  if (!row) throw AppError.notFound('Report');
+  authorize(principal, 'reports.read', reportResource(ctx, row.kind, row.audit_id));
+  return toReport(row, await repo.filesOf(ctx.db, [row.id]));
+}
+
+/** Issued reports, newest first: all of them, an audit's, or (customer-compliance staff) summaries. */
+export async function listReports(ctx: AppContext, principal: Principal, filter: repo.ReportFilter, page: { limit: number; offset: number }) {
+  const auditId = filter.auditId ?? null;
+  const kinds = principal.role === 'customer_compliance' ? ['summary'] : filter.kinds;
+  authorize(principal, 'reports.read', reportResource(ctx, kinds?.length === 1 ? kinds[0]! : 'any', auditId));
+  if (principal.role === 'auditor' && auditId === null) throw AppError.forbidden('Auditors reach reports through their audits.');
+  const { rows, total } = await repo.listReports(ctx.db, { auditId: filter.auditId, kinds }, page);
+  const files = await repo.filesOf(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
+  return { items: rows.map((r) => toReport(r, files)), total };
+}
+
+/**
+ * One issued file for download: checked against its hash before a byte is sent (a pack may be
+ * large, so it is streamed, not read into memory), and the download recorded.
+ */
+export async function openReportFile(ctx: AppContext, principal: Principal, reportId: number, fileId: number): Promise<{ file: ReportFile; path: string }> {
+  const report = await getReport(ctx, principal, reportId);
+  const file = report.files.find((f) => f.id === fileId);
+  if (!file) throw AppError.notFound('Report file');
+  const path = fileStore(ctx).pathOf(file.sha256);
+  if ((await sha256OfFile(path).catch(() => null)) !== file.sha256) {
+    ctx.logger.error({ reportId, fileId, sha256: file.sha256 }, 'stored report file is missing or altered');
+    throw new AppError('integrity_failed', 'This report file is missing or does not match its recorded hash; it is not served. Generate the report again.');
+  }
+  await withActivity(
+    ctx,
+    principal,
+    async () => undefined,
+    () => ({ action: 'report.downloaded', subjectType: 'report', subjectId: reportId, details: { file: file.name, sha256: file.sha256, audit_id: report.auditId } }),
+  );
+  return { file, path };
+}
+
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Whether a file is one Attest issued: the reports whose files have exactly this content. */
+export async function identifyIssuedFile(ctx: AppContext, principal: Principal, sha256: string): Promise<Report[]> {
+  authorize(principal, 'reports.read', reportResource(ctx, 'any', null));
+  const rows = await repo.filesBySha256(ctx.db, sha256);
+  const files = await repo.filesOf(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toReport(r, files));
+}
