@@ -9,6 +9,10 @@ import { apiRoutes } from './api/api.routes.ts';
 import { auditApi } from './audits/audits.api.ts';
 import { auditRoutes } from './audits/audits.routes.ts';
 import { findingRoutes } from './audits/findings.routes.ts';
+import { portalRoutes } from './portal/portal.routes.ts';
+import { reportRoutes } from './reports/reports.routes.ts';
+import { reportApi } from './reports/reports.api.ts';
+import { portalApi } from './portal/portal.api.ts';
 import { requestRoutes } from './audits/requests.routes.ts';
 import { calendarApi } from './calendar/calendar.api.ts';
 import { calendarRoutes } from './calendar/calendar.routes.ts';
@@ -133,6 +137,8 @@ export async function createApp(ctx: AppContext): Promise<AttestApp> {
   eventRoutes(routes, ctx);
   reminderRoutes(routes, ctx);
   calendarRoutes(routes, ctx);
+  portalRoutes(routes, ctx);
+  reportRoutes(routes, ctx);
   apiRoutes(routes);
   frameworkApi(routes, ctx);
   controlApi(routes, ctx);
@@ -142,6 +148,8 @@ export async function createApp(ctx: AppContext): Promise<AttestApp> {
   auditApi(routes, ctx);
   reminderApi(routes, ctx);
   calendarApi(routes, ctx);
+  portalApi(routes, ctx);
+  reportApi(routes, ctx);
   app.use(routes.router);
 
   app.use((req, _res, next) => next(new AppError('not_found', `Nothing is at ${req.path}.`)));

@@ -6,6 +6,7 @@ import { calendarPaths } from './openapi.calendar.ts';
 import { certificationPaths } from './openapi.certifications.ts';
 
 import { auditPaths } from './openapi.audits.ts';
+import { reportPaths } from './openapi.reports.ts';
 
 type PathItem = Record<string, unknown>;
 
@@ -54,6 +55,7 @@ export function addApiPaths(more: Record<string, PathItem>): void {
 }
 
 addApiPaths(auditPaths);
+addApiPaths(reportPaths);
 
 export function openApiDocument(): Record<string, unknown> {
   return {

@@ -17,6 +17,8 @@ import { addComment, listComments } from './comments.service.ts';
 import { listFindings } from './findings.service.ts';
 import { listRequests } from './requests.service.ts';
 import { auditScope, changeScope, scopeCounts } from './scope.service.ts';
+import { auditorActivity } from '../portal/portal.service.ts';
+import { describeAuditorRecord } from '../portal/portal.presenter.ts';
 import { certificationKindLabels } from '../certifications/certifications.model.ts';
 import { getCertification } from '../certifications/certifications.service.ts';
 
@@ -117,6 +119,7 @@ export function auditRoutes(routes: Routes, ctx: AppContext): void {
       canRevoke: can(principal, 'audits.edit'),
       canParticipate: open && can(principal, 'audits.participate'),
       canFollowUp: can(principal, 'audits.participate'),
+      canSeeActivity: can(principal, 'activity.read'),
       ...extra,
     });
   };
@@ -224,6 +227,20 @@ export function auditRoutes(routes: Routes, ctx: AppContext): void {
     await removeAssignment(ctx, principalOf(req), id, assignmentId);
     setFlash(res, 'success', 'Assignment removed: the auditor no longer has access to this audit.');
     res.redirect(303, `/audits/${id}#assignments`);
+  });
+
+  routes.get('/audits/:id/auditor-activity', 'activity.read', async (req, res) => {
+    const { id } = parseInput(auditIdParam, req.params);
+    const principal = principalOf(req);
+    const audit = await getAudit(ctx, principal, id);
+    const [records, assignments] = await Promise.all([auditorActivity(ctx, principal, id), listAssignments(ctx, principal, id)]);
+    res.render('audits/auditor-activity', {
+      title: `Auditor activity · ${audit.title}`,
+      section: 'audits',
+      audit: auditView(audit),
+      assignments: assignments.map((a) => assignmentView(a, today(ctx.clock))),
+      records: records.map((r) => ({ ...r, what: describeAuditorRecord(r.action, r.details) })),
+    });
   });
 
   routes.post('/audits/:id/comments', 'audits.participate', async (req, res) => {

@@ -1,3 +1,4 @@
+import { dayOf } from '../dates.ts';
 import { AppError, type FieldError } from '../http/errors.ts';
 import type { AuditStatus } from './audits.model.ts';
 import * as repo from './audits.repository.ts';
@@ -94,3 +95,6 @@ export async function refuseOrphans(db: repo.Db, auditId: number, requirementIds
   const refs = [...new Set([...findings, ...requests].map((r) => r.ref))];
   if (refs.length) throw AppError.conflict(`Still named by ${refs.slice(0, 8).join(', ')}: those requirements must stay in scope.`, field);
 }
+
+/** The audit as a policy resource, today: auditors reach it only through an open assignment. */
+export const inAudit = (ctx: { clock: () => Date }, id: number) => ({ kind: 'audit' as const, id, today: dayOf(ctx.clock()) });

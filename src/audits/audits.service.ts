@@ -5,7 +5,7 @@ import type { AppContext } from '../context.ts';
 import { AppError, type FieldError } from '../http/errors.ts';
 import type { AuditKind, AuditStatus } from './audits.model.ts';
 import * as repo from './audits.repository.ts';
-import { auditMoves, auditOr404, openAuditOr409, ownerOr422, refuseOrphans, throwProblems } from './audits.rules.ts';
+import { auditMoves, auditOr404, openAuditOr409, ownerOr422, refuseOrphans, throwProblems, inAudit } from './audits.rules.ts';
 import type { AuditFilter, AuditInput } from './audits.schema.ts';
 
 export interface Person {
@@ -63,7 +63,7 @@ export async function listAudits(ctx: AppContext, principal: Principal, filter: 
 }
 
 export async function getAudit(ctx: AppContext, principal: Principal, id: number): Promise<Audit> {
-  authorize(principal, 'audits.read');
+  authorize(principal, 'audits.read', inAudit(ctx, id));
   const row = await auditOr404(ctx.db, id);
   return toAudit(row, await repo.frameworksOfAudits(ctx.db, [id]));
 }

@@ -5,7 +5,7 @@ import type { AppContext } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import type { CommentSubject } from './audits.model.ts';
 import type { Db } from './audits.repository.ts';
-import { auditOr404 } from './audits.rules.ts';
+import { auditOr404, inAudit } from './audits.rules.ts';
 import * as repo from './comments.repository.ts';
 import { findFinding } from './findings.repository.ts';
 import { findRequest } from './requests.repository.ts';
@@ -35,7 +35,7 @@ async function subjectOr404(db: Db, s: CommentSubjectRef): Promise<{ ref: string
 }
 
 export async function listComments(ctx: AppContext, principal: Principal, subject: CommentSubjectRef): Promise<Comment[]> {
-  authorize(principal, 'audits.read');
+  authorize(principal, 'audits.read', inAudit(ctx, subject.auditId));
   await subjectOr404(ctx.db, subject);
   const rows = await repo.commentsOn(ctx.db, subject.type, subject.type === 'audit' ? subject.auditId : subject.id);
   return rows.map((r) => ({ id: r.id, body: r.body, author: { id: r.author_id, email: r.author_email, name: r.author_name }, createdAt: r.created_at }));
@@ -46,7 +46,7 @@ export async function listComments(ctx: AppContext, principal: Principal, subjec
  * findings stay open to comments, since their follow-up outlives the audit.
  */
 export async function addComment(ctx: AppContext, principal: Principal, subject: CommentSubjectRef, body: string): Promise<number> {
-  authorize(principal, 'audits.participate');
+  authorize(principal, 'audits.participate', inAudit(ctx, subject.auditId));
   return withActivity(
     ctx,
     principal,

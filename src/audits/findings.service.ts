@@ -5,7 +5,7 @@ import type { AppContext } from '../context.ts';
 import { AppError, type FieldError } from '../http/errors.ts';
 import type { FindingKind, FindingStatus } from './audits.model.ts';
 import type { Db } from './audits.repository.ts';
-import { auditOr404, controlsByRef, openAuditOr409, ownerOr422, parseRequirementNames, requirementsInScope, throwProblems } from './audits.rules.ts';
+import { auditOr404, controlsByRef, openAuditOr409, ownerOr422, parseRequirementNames, requirementsInScope, throwProblems, inAudit } from './audits.rules.ts';
 import * as repo from './findings.repository.ts';
 import type { FindingInput } from './findings.schema.ts';
 
@@ -52,7 +52,7 @@ function toFinding(row: repo.FindingRow, links: Awaited<ReturnType<typeof repo.l
 }
 
 export async function listFindings(ctx: AppContext, principal: Principal, auditId: number): Promise<Finding[]> {
-  authorize(principal, 'audits.read');
+  authorize(principal, 'audits.read', inAudit(ctx, auditId));
   await auditOr404(ctx.db, auditId);
   const rows = await repo.findingsOf(ctx.db, auditId);
   const links = await repo.linksOf(
@@ -63,7 +63,7 @@ export async function listFindings(ctx: AppContext, principal: Principal, auditI
 }
 
 export async function getFinding(ctx: AppContext, principal: Principal, auditId: number, findingId: number): Promise<Finding> {
-  authorize(principal, 'audits.read');
+  authorize(principal, 'audits.read', inAudit(ctx, auditId));
   const row = await repo.findFinding(ctx.db, auditId, findingId);
   if (!row) throw AppError.notFound('Finding');
   return toFinding(row, await repo.linksOf(ctx.db, [row.id]));
@@ -100,7 +100,7 @@ const columns = (input: FindingInput, ownerId: number) => ({
 
 /** Records a finding on an open audit; its ref (F-1, F-2 …) is allocated inside the transaction. */
 export async function recordFinding(ctx: AppContext, principal: Principal, auditId: number, input: FindingInput): Promise<number> {
-  authorize(principal, 'audits.participate');
+  authorize(principal, 'audits.participate', inAudit(ctx, auditId));
   const now = ctx.clock().toISOString();
   const created = await withActivity(
     ctx,
@@ -164,7 +164,7 @@ export async function updateFinding(ctx: AppContext, principal: Principal, audit
 
 /** One step forward; taking action needs a corrective action written down first. */
 export async function changeFindingStatus(ctx: AppContext, principal: Principal, auditId: number, findingId: number, to: FindingStatus): Promise<void> {
-  authorize(principal, 'audits.participate');
+  authorize(principal, 'audits.participate', inAudit(ctx, auditId));
   await withActivity(
     ctx,
     principal,

@@ -6,7 +6,7 @@ import { inTransaction } from '../db/unit-of-work.ts';
 import { getEvidence, listEvidence } from '../evidence/evidence.service.ts';
 import { AppError } from '../http/errors.ts';
 import type { RequestStatus } from './audits.model.ts';
-import { auditOr404, openAuditOr409, throwProblems } from './audits.rules.ts';
+import { auditOr404, openAuditOr409, throwProblems, inAudit } from './audits.rules.ts';
 import { addComment } from './comments.service.ts';
 import * as repo from './requests.repository.ts';
 import { requestRefs, resolveRequests } from './requests.rules.ts';
@@ -69,26 +69,27 @@ function toRequest(row: repo.RequestRow, links: Awaited<ReturnType<typeof repo.l
 }
 
 export async function listRequests(ctx: AppContext, principal: Principal, auditId: number): Promise<EvidenceRequest[]> {
-  authorize(principal, 'audits.read');
+  authorize(principal, 'audits.read', inAudit(ctx, auditId));
   await auditOr404(ctx.db, auditId);
   const rows = await repo.requestsOf(ctx.db, auditId);
   const links = await repo.linkedEvidence(
     ctx.db,
     rows.map((r) => r.id),
   );
-  return rows.map((r) => toRequest(r, links, can(principal, 'evidence.read')));
+  // Evidence linked to the audit's requests is the audit's: its assigned auditors see the titles too.
+  return rows.map((r) => toRequest(r, links, can(principal, 'evidence.read', inAudit(ctx, auditId))));
 }
 
 export async function getRequest(ctx: AppContext, principal: Principal, auditId: number, requestId: number): Promise<EvidenceRequest> {
-  authorize(principal, 'audits.read');
+  authorize(principal, 'audits.read', inAudit(ctx, auditId));
   const row = await repo.findRequest(ctx.db, auditId, requestId);
   if (!row) throw AppError.notFound('Evidence request');
-  return toRequest(row, await repo.linkedEvidence(ctx.db, [row.id]), can(principal, 'evidence.read'));
+  return toRequest(row, await repo.linkedEvidence(ctx.db, [row.id]), can(principal, 'evidence.read', inAudit(ctx, auditId)));
 }
 
 /** Raises one request on an open audit; its ref (R-1 …) is allocated inside the transaction. */
 export async function createRequest(ctx: AppContext, principal: Principal, auditId: number, input: RequestInput): Promise<number> {
-  authorize(principal, 'audits.participate');
+  authorize(principal, 'audits.participate', inAudit(ctx, auditId));
   const now = ctx.clock().toISOString();
   const created = await withActivity(
     ctx,
@@ -203,7 +204,7 @@ export async function changeRequestStatus(
   requestId: number,
   input: { status: RequestStatus; comment?: string | undefined },
 ): Promise<void> {
-  authorize(principal, 'audits.participate');
+  authorize(principal, 'audits.participate', inAudit(ctx, auditId));
   await withActivity(
     ctx,
     principal,

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { AppError, type FieldError } from '../http/errors.ts';
 import * as repo from './audits.repository.ts';
-import { auditOr404, openAuditOr409, parseRequirementNames, refuseOrphans, throwProblems } from './audits.rules.ts';
+import { auditOr404, inAudit, openAuditOr409, parseRequirementNames, refuseOrphans, throwProblems } from './audits.rules.ts';
 
 export interface ScopeRequirement {
   ref: string;
@@ -23,7 +23,7 @@ export interface FrameworkScope {
 
 /** The audit's scope per framework: the requirements in it, and those that could be added. */
 export async function auditScope(ctx: AppContext, principal: Principal, auditId: number): Promise<FrameworkScope[]> {
-  authorize(principal, 'audits.read');
+  authorize(principal, 'audits.read', inAudit(ctx, auditId));
   await auditOr404(ctx.db, auditId);
   const frameworks = await repo.frameworksOfAudits(ctx.db, [auditId]);
   const [scope, assessable] = await Promise.all([
@@ -43,7 +43,7 @@ export async function auditScope(ctx: AppContext, principal: Principal, auditId:
 
 /** Requirements in scope per framework slug, for the audit page's summary. */
 export async function scopeCounts(ctx: AppContext, principal: Principal, auditId: number): Promise<{ slug: string; name: string; inScope: number; assessable: number }[]> {
-  authorize(principal, 'audits.read');
+  authorize(principal, 'audits.read', inAudit(ctx, auditId));
   return (await auditScope(ctx, principal, auditId)).map((f) => ({ slug: f.slug, name: f.name, inScope: f.inScope.length, assessable: f.inScope.length + f.outOfScope.length }));
 }
 

@@ -6,6 +6,7 @@ import type { AuditKind, FindingKind } from '../audits/audits.model.ts';
 import { changeAuditStatus, createAudit } from '../audits/audits.service.ts';
 import { changeFindingStatus, recordFinding } from '../audits/findings.service.ts';
 import { changeRequestStatus, createRequest, linkEvidence } from '../audits/requests.service.ts';
+import { drawSample } from '../audits/samples.service.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { CertificationKind } from '../certifications/certifications.model.ts';
 import { createCertification, getCertification, updateCertification } from '../certifications/certifications.service.ts';
@@ -22,6 +23,8 @@ export interface DemoPeople {
   grace: Principal;
   omar: Principal;
   admin: Principal;
+  /** The external auditor as she is on the day: with the assignments she holds then. */
+  aria: () => Promise<Principal>;
   ids: { grace: number; omar: number; admin: number; aria: number };
 }
 
@@ -245,6 +248,16 @@ function scheduleAudit(ctx: AppContext, timeline: Timeline, people: DemoPeople, 
     });
   });
   timeline.at(fieldworkFrom, async () => changeAuditStatus(ctx, who(spec.owner), auditId, 'fieldwork'));
+  if (spec.auditorAccess) {
+    // In the portal: the auditor draws her sample of change tickets and says what she will test.
+    timeline.at(addDays(fieldworkFrom, 1), async () => {
+      const aria = await people.aria();
+      const year = fieldworkFrom.slice(0, 4);
+      const population = Array.from({ length: 180 }, (_, i) => `CHG-${year}-${String(i + 1).padStart(4, '0')}`);
+      await drawSample(ctx, aria, auditId, { title: `Production change tickets closed in ${year}`, population, size: 25, seed: undefined });
+      await addComment(ctx, aria, { type: 'audit', auditId, id: auditId }, 'Sample of 25 change tickets drawn; please provide each ticket with its approval and test evidence.');
+    });
+  }
   spec.findings.forEach((f, i) => {
     const recordedOn = addDays(fieldworkFrom, Math.min(i + 1, spec.fieldworkDays - 1));
     timeline.at(recordedOn, async () => {

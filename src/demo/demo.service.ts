@@ -13,6 +13,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DEMO_PASSWORD, demoUsers, kindFor, periodMonths, rejectionComments, seeded, titleFor } from './demo.data.ts';
 import { scheduleProgramme } from './demo.programme.ts';
+import { assignmentsOfUser } from '../audits/audits.repository.ts';
 import { Timeline } from './demo.timeline.ts';
 
 interface Planned {
@@ -136,6 +137,16 @@ export async function buildDemo(ctx: AppContext & { setNow(iso: string): void },
     omar,
     admin,
     ids: { grace: ids['grace@demo.attest']!, omar: ids['omar@demo.attest']!, admin: ids['admin@demo.attest']!, aria: ids['aria@demo.attest']! },
+    aria: async () => {
+      const held = await assignmentsOfUser(ctx.db, ids['aria@demo.attest']!);
+      const user = { id: ids['aria@demo.attest']!, email: 'aria@demo.attest', role: 'auditor' as const };
+      return userPrincipal(
+        user,
+        'session',
+        { ip: '198.51.100.23', userAgent: 'demo' },
+        held.map((a) => ({ auditId: a.audit_id, accessFrom: a.access_from, accessUntil: a.access_until })),
+      );
+    },
   });
   log(`running ${timeline.size} steps over two years (${plan.length} evidence items, certifications, audits, demand)…`);
   await timeline.run((day) => ctx.setNow(`${day}T08:30:00.000Z`));

@@ -265,3 +265,38 @@ export async function evidenceDueByControl(db: Db) {
     frameworks: (slugs.get(c.id) ?? []).sort(),
   }));
 }
+
+/**
+ * Accepted evidence (current versions) valid on `day` (collected_at ≤ day ≤ valid_until), one row
+ * per item and control, with its reviewer: the evidence a report lists for each control on a day.
+ * Filtered by the caller's evidence scope like any list.
+ */
+export function acceptedValidOn(db: Db, day: string, scope: EvidenceScope) {
+  return db
+    .selectFrom('evidence as e')
+    .innerJoin('evidence_controls as ec', 'ec.evidence_id', 'e.id')
+    .innerJoin('controls as c', 'c.id', 'ec.control_id')
+    .leftJoin('users as r', 'r.id', 'e.reviewer_id')
+    .select(['e.id', 'e.title', 'e.kind', 'e.collected_at', 'e.valid_until', 'e.reviewed_at', 'r.email as reviewer_email', 'r.name as reviewer_name', 'c.ref as control_ref'])
+    .where(scopeCondition(scope))
+    .where('e.status', '=', 'accepted')
+    .where('e.superseded_by_id', 'is', null)
+    .where('e.valid_until', '>=', day)
+    .where('e.collected_at', '<=', day)
+    .execute();
+}
+
+/** Per control ref: the last day covered by accepted evidence (current versions) collected by `day`. */
+export function coveredUntilByControl(db: Db, day: string, scope: EvidenceScope) {
+  return db
+    .selectFrom('evidence as e')
+    .innerJoin('evidence_controls as ec', 'ec.evidence_id', 'e.id')
+    .innerJoin('controls as c', 'c.id', 'ec.control_id')
+    .select((eb) => ['c.ref as control_ref', eb.fn.max('e.valid_until').as('covered_until')])
+    .where(scopeCondition(scope))
+    .where('e.status', '=', 'accepted')
+    .where('e.superseded_by_id', 'is', null)
+    .where('e.collected_at', '<=', day)
+    .groupBy('c.ref')
+    .execute();
+}

@@ -71,14 +71,31 @@ export const evidenceResource = (e: { submitter_id: number | null; shareable: nu
 });
 
 /** The item, if it exists and the principal may do `action` on it; a 404 otherwise, a 403 when refused. */
+/**
+ * Evidence reached through an audit (the auditor's portal): the policy decides whether the caller
+ * may read inside that audit today, and the audits domain decides which items the audit holds.
+ */
+export interface AuditReach {
+  auditId: number;
+  today: string;
+  holds(evidenceId: number): Promise<boolean>;
+}
+
 async function permittedRow(
   db: AppContext['db'],
   principal: Principal,
   action: 'evidence.read' | 'evidence.files.read' | 'evidence.review' | 'evidence.share' | 'evidence.log',
   id: number,
+  reach?: AuditReach,
 ) {
   const row = await repo.findEvidenceRow(db, id);
   if (!row) throw AppError.notFound('Evidence');
+  if (reach && principal.role === 'auditor') {
+    authorize(principal, action, { kind: 'audit', id: reach.auditId, today: reach.today });
+    // Outside the audit the item does not exist for the auditor: a 404, not a hint that it does.
+    if (!(await reach.holds(id))) throw AppError.notFound('Evidence');
+    return row;
+  }
   authorize(principal, action, evidenceResource(row));
   return row;
 }
@@ -249,8 +266,8 @@ function toEvidence(
   };
 }
 
-export async function getEvidence(ctx: AppContext, principal: Principal, id: number): Promise<Evidence> {
-  const row = await permittedRow(ctx.db, principal, 'evidence.read', id);
+export async function getEvidence(ctx: AppContext, principal: Principal, id: number, reach?: AuditReach): Promise<Evidence> {
+  const row = await permittedRow(ctx.db, principal, 'evidence.read', id, reach);
   const [controls, files] = await Promise.all([repo.controlsOfEvidence(ctx.db, [id]), repo.filesOfEvidence(ctx.db, [id])]);
   return toEvidence(row, controls, files);
 }
@@ -309,8 +326,14 @@ export async function listEvidence(ctx: AppContext, principal: Principal, filter
  * Reads a file of an evidence item for download, checking its hash. A mismatch or a missing file
  * is refused, logged and recorded in the activity trail; a good download is recorded too.
  */
-export async function downloadFile(ctx: AppContext, principal: Principal, evidenceId: number, fileId: number): Promise<{ file: EvidenceFile; content: Buffer }> {
-  await permittedRow(ctx.db, principal, 'evidence.files.read', evidenceId);
+export async function downloadFile(
+  ctx: AppContext,
+  principal: Principal,
+  evidenceId: number,
+  fileId: number,
+  reach?: AuditReach,
+): Promise<{ file: EvidenceFile; content: Buffer }> {
+  await permittedRow(ctx.db, principal, 'evidence.files.read', evidenceId, reach);
   const row = await repo.findFile(ctx.db, evidenceId, fileId);
   if (!row) throw AppError.notFound('File');
   const file = { id: row.id, filename: row.filename, size: row.size, mediaType: row.media_type, sha256: row.sha256 };
@@ -344,7 +367,7 @@ export async function downloadFile(ctx: AppContext, principal: Principal, eviden
       action: 'evidence.file_downloaded',
       subjectType: 'evidence',
       subjectId: evidenceId,
-      details: { file_id: fileId, sha256: row.sha256, name: row.filename, via: principal.via },
+      details: { file_id: fileId, sha256: row.sha256, name: row.filename, via: principal.via, ...(reach ? { audit_id: reach.auditId } : {}) },
     }),
   );
   return { file, content };

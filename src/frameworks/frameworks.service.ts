@@ -79,6 +79,24 @@ export async function getFramework(ctx: AppContext, principal: Principal, slug: 
   return found;
 }
 
+export interface FrameworkIdentity {
+  /** The record id, for records that point at the framework (an issued report). */
+  id: number;
+  slug: string;
+  name: string;
+  edition: string;
+  publisher: string;
+  source: string;
+}
+
+/** Who the framework is, without the counts getFramework works out (one row). */
+export async function frameworkIdentity(ctx: AppContext, principal: Principal, slug: string): Promise<FrameworkIdentity> {
+  authorize(principal, 'catalog.read');
+  const fw = await repo.findFramework(ctx.db, slug);
+  if (!fw) throw AppError.notFound(`Framework ${slug}`);
+  return { id: fw.id, slug: fw.slug, name: fw.name, edition: fw.edition, publisher: fw.publisher, source: fw.source };
+}
+
 function toMapped(m: Awaited<ReturnType<typeof repo.mappingsForRequirements>>[number]): MappedControl {
   const relationship = m.relationship as Relationship;
   return {

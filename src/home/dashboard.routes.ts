@@ -41,7 +41,8 @@ export function dashboardRoutes(routes: Routes, ctx: AppContext): void {
     const principal = principalOf(req);
     const query = req.query as Record<string, string | undefined>;
     const base = { title: 'Dashboard', section: 'dashboard', user: req.user, today: today(ctx.clock) };
-    // Auditors see the catalogue only through their audit's scope (a later part of Attest).
+    // Auditors work in their portal: the catalogue reaches them only through their audits' scope.
+    if (can(principal, 'portal.use')) return res.redirect(303, '/portal');
     if (!can(principal, 'catalog.read')) return res.render('home/dashboard', { ...base, noCoverage: true });
     await submitForm(
       async () => {

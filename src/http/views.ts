@@ -24,6 +24,7 @@ const helpers = {
   fieldError: (errors: Record<string, string> | undefined, field: string) => errors?.[field],
   json: (v: unknown) => JSON.stringify(v),
   plural: (n: number, one: string, many: string) => (n === 1 ? one : many),
+  inc: (n: number) => n + 1,
 };
 
 export function setupViews(app: Express, cache = true): void {

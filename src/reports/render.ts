@@ -4,7 +4,7 @@ import Handlebars from 'handlebars';
 
 // Report templates: Handlebars files in reports/ with one print stylesheet, reports/print.css,
 // inlined so the page needs nothing from the network (the PDF engine refuses every request).
-// Handlebars escapes every {{value}}; templates never use triple braces for user content.
+// Handlebars escapes every {{value}}; the only triple-brace value is {{{css}}}, our own stylesheet.
 
 const DIR = path.resolve(import.meta.dirname, '../../reports');
 
@@ -14,7 +14,19 @@ hbs.registerHelper('inc', (n: number) => n + 1);
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
+// Pieces several reports share (the title block), reports/partials/<name>.hbs, used as {{> name}}.
+let partialsRegistered = false;
+function registerPartials(): void {
+  if (partialsRegistered) return;
+  const dir = path.join(DIR, 'partials');
+  for (const file of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    if (file.endsWith('.hbs')) hbs.registerPartial(file.slice(0, -4), fs.readFileSync(path.join(dir, file), 'utf8'));
+  }
+  partialsRegistered = true;
+}
+
 function template(name: string): Handlebars.TemplateDelegate {
+  registerPartials();
   let t = compiled.get(name);
   if (!t) {
     if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`bad report template name ${name}`);
@@ -34,5 +46,6 @@ export function printCss(): string {
  * in a <style> element, and `title` for the document title (the PDF's Title metadata).
  */
 export function renderReport(name: string, data: Record<string, unknown>): string {
-  return template(name)({ css: printCss(), ...data });
+  // The stylesheet comes last so no data key can stand in for it (templates print it unescaped).
+  return template(name)({ ...data, css: printCss() });
 }

@@ -40,12 +40,15 @@ export function findReport(db: Db, id: number) {
 
 export interface ReportFilter {
   auditId?: number | undefined;
+  /** Only reports of these audits (an auditor's open assignments). */
+  auditIds?: readonly number[] | undefined;
   kinds?: readonly string[] | undefined;
 }
 
 export async function listReports(db: Db, filter: ReportFilter, page: { limit: number; offset: number }) {
   let q = db.selectFrom('reports as r');
   if (filter.auditId !== undefined) q = q.where('r.audit_id', '=', filter.auditId);
+  if (filter.auditIds) q = q.where('r.audit_id', 'in', filter.auditIds.length ? [...filter.auditIds] : [-1]);
   if (filter.kinds) q = q.where('r.kind', 'in', filter.kinds.length ? [...filter.kinds] : ['']);
   const [rows, count] = await Promise.all([
     q.select(reportColumns).orderBy('r.id', 'desc').limit(page.limit).offset(page.offset).execute(),

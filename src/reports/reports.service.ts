@@ -186,9 +186,16 @@ export async function getReport(ctx: AppContext, principal: Principal, id: numbe
 export async function listReports(ctx: AppContext, principal: Principal, filter: repo.ReportFilter, page: { limit: number; offset: number }) {
   const auditId = filter.auditId ?? null;
   const kinds = principal.role === 'customer_compliance' ? ['summary'] : filter.kinds;
-  authorize(principal, 'reports.read', reportResource(ctx, kinds?.length === 1 ? kinds[0]! : 'any', auditId));
-  if (principal.role === 'auditor' && auditId === null) throw AppError.forbidden('Auditors reach reports through their audits.');
-  const { rows, total } = await repo.listReports(ctx.db, { auditId: filter.auditId, kinds }, page);
+  let auditIds: number[] | undefined;
+  if (principal.role === 'auditor' && auditId === null) {
+    // Without an audit named, an auditor lists the reports of the audits open to them today.
+    authorize(principal, 'portal.use');
+    const day = today(ctx.clock);
+    auditIds = principal.assignments.filter((a) => a.accessFrom <= day && day <= a.accessUntil).map((a) => a.auditId);
+  } else {
+    authorize(principal, 'reports.read', reportResource(ctx, kinds?.length === 1 ? kinds[0]! : 'any', auditId));
+  }
+  const { rows, total } = await repo.listReports(ctx.db, { auditId: filter.auditId, auditIds, kinds }, page);
   const files = await repo.filesOf(
     ctx.db,
     rows.map((r) => r.id),

@@ -69,7 +69,12 @@ describe.skipIf(Boolean(testDatabaseUrl))('npm run demo data', () => {
     const findings = await ctx.db.selectFrom('findings').select(['kind', 'status']).execute();
     expect(new Set(findings.map((f) => f.status))).toEqual(new Set(['open', 'action_taken', 'verified', 'closed']));
     expect(findings.some((f) => f.kind === 'major_nc' && f.status === 'open')).toBe(true);
-    expect(await ctx.db.selectFrom('audit_assignments').select('id').execute()).toHaveLength(2);
+    // The demo auditor has open windows on the audits under way, and has drawn her samples there.
+    const aria = await ctx.db.selectFrom('users').select('id').where('email', '=', 'aria@demo.attest').executeTakeFirstOrThrow();
+    const windows = await ctx.db.selectFrom('audit_assignments').select(['audit_id', 'access_from', 'access_until']).where('user_id', '=', aria.id).execute();
+    expect(windows).toHaveLength(2);
+    expect(windows.every((w) => w.access_from <= '2026-11-21' && w.access_until >= '2026-11-21')).toBe(true);
+    expect((await ctx.db.selectFrom('samples').select('id').execute()).length).toBeGreaterThanOrEqual(1);
   });
 
   it('ranks customer demand for ISO 27017 and for schemes Attest has no catalog for', async () => {

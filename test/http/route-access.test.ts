@@ -5,7 +5,9 @@ import { roles, type Role } from '../../src/auth/roles.ts';
 import { issueToken } from '../../src/auth/tokens.service.ts';
 import type { RouteInfo } from '../../src/http/routes.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
-import { buildUser, principalFor, tokenFor } from '../helpers/factories.ts';
+import { assignAuditor } from '../../src/audits/assignments.service.ts';
+import { createAudit } from '../../src/audits/audits.service.ts';
+import { buildUser, loadFixtureLibrary, principalFor, tokenFor } from '../helpers/factories.ts';
 import { Browser, buildApp, signedIn, type TestApp } from '../helpers/http.ts';
 
 /**
@@ -33,6 +35,9 @@ const roleTable: Record<string, Role[] | 'public'> = {
   'demand.read': ['admin', 'grc', 'customer_compliance', 'viewer'],
   'demand.record': ['admin', 'grc', 'customer_compliance'],
   'reminders.send': ['admin'],
+  'portal.use': ['auditor'],
+  'reports.generate': ['admin', 'grc', 'auditor', 'customer_compliance'],
+  'reports.read': ['admin', 'grc', 'auditor', 'customer_compliance'],
 };
 
 let ctx: TestContext;
@@ -42,6 +47,7 @@ const tokens = new Map<Role, string>();
 const users = new Map<Role, Awaited<ReturnType<typeof buildUser>>>();
 let target: Awaited<ReturnType<typeof buildUser>>;
 let targetTokenId: number;
+let portalAuditId: number;
 const ownTokenIds = new Map<Role, number>();
 
 beforeAll(async () => {
@@ -56,14 +62,21 @@ beforeAll(async () => {
     ownTokenIds.set(role, (await issueToken(ctx, principalFor(user), { name: 'own', expires_in_days: null })).token.id);
   }
   target = await buildUser(ctx, { role: 'viewer' });
+  // The walk's auditor is assigned to one audit, open today: portal routes are decided per audit.
+  await loadFixtureLibrary(ctx);
+  const grc = principalFor(users.get('grc')!);
+  portalAuditId = await createAudit(ctx, grc, { kind: 'internal', title: 'Walked audit', frameworks: ['alpha'], owner: { id: users.get('grc')!.id } });
+  await assignAuditor(ctx, grc, portalAuditId, { user: { id: users.get('auditor')!.id }, access_from: '2026-01-01', access_until: '2027-12-31' });
   targetTokenId = (await issueToken(ctx, principalFor(target), { name: 'target', expires_in_days: null })).token.id;
 });
 afterAll(() => ctx.cleanup());
 
 function concrete(path: string, role: Role | null): string {
   const tokenId = path.startsWith('/account/') && role ? ownTokenIds.get(role)! : targetTokenId;
+  const auditId = /^\/(api\/v1\/)?portal\/audits\/:id/.test(path) ? portalAuditId : target.id;
   return path
     .replace(':tokenId', String(tokenId))
+    .replace(/^(\/(api\/v1\/)?portal\/audits\/):id\b/, `$1${auditId}`)
     .replace(/:id\b/g, String(target.id))
     .replace(/:[a-zA-Z]+/g, '1');
 }
