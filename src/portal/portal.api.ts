@@ -14,7 +14,7 @@ import { principalOf } from '../http/actor.ts';
 import type { Routes } from '../http/routes.ts';
 import { parseInput } from '../http/validate.ts';
 import { z } from 'zod';
-import { myAudits, portalAudit, portalEvidence, portalFile } from './portal.service.ts';
+import { myAudits, portalAudit, portalEvidence, portalFile, portalSample } from './portal.service.ts';
 
 // The auditor's portal under /api/v1, for auditors who script their fieldwork with an API token.
 
@@ -95,6 +95,6 @@ export function portalApi(routes: Routes, ctx: AppContext): void {
 
   routes.get('/api/v1/portal/audits/:id/samples/:sampleId', 'portal.use', async (req, res) => {
     const { id, sampleId } = parseInput(sampleParams, req.params);
-    res.json(await getSample(ctx, principalOf(req), id, sampleId));
+    res.json(await portalSample(ctx, principalOf(req), id, sampleId));
   });
 }

@@ -1,6 +1,12 @@
 // What the pages say about the auditor portal's records.
 
-const pages: Record<string, string> = { audit: 'opened the audit', evidence: 'opened an evidence item', scope: 'read the scope', 'evidence-list': 'listed the evidence' };
+const pages: Record<string, string> = {
+  audit: 'opened the audit',
+  evidence: 'opened an evidence item',
+  scope: 'read the scope',
+  'evidence-list': 'listed the evidence',
+  sample: 'looked at a sample',
+};
 
 /** One line for a record in an audit's auditor-activity log ("downloaded policy.pdf"). */
 export function describeAuditorRecord(action: string, details: Record<string, unknown>): string {

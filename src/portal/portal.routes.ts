@@ -10,7 +10,7 @@ import { findingInputSchema } from '../audits/findings.schema.ts';
 import { requestInputSchema, requestParams, requestStatusSchema } from '../audits/requests.schema.ts';
 import { changeRequestStatus, createRequest } from '../audits/requests.service.ts';
 import { sampleInputSchema } from '../audits/samples.schema.ts';
-import { drawSample, getSample } from '../audits/samples.service.ts';
+import { drawSample } from '../audits/samples.service.ts';
 import type { AppContext } from '../context.ts';
 import { today } from '../dates.ts';
 import { sendFile } from '../evidence/evidence.routes.ts';
@@ -21,7 +21,7 @@ import type { Routes } from '../http/routes.ts';
 import { parseInput } from '../http/validate.ts';
 import { listReports } from '../reports/reports.service.ts';
 import { z } from 'zod';
-import { myAudits, portalAudit, portalEvidence, portalEvidenceList, portalFile, portalScope } from './portal.service.ts';
+import { myAudits, portalAudit, portalEvidence, portalEvidenceList, portalFile, portalSample, portalScope } from './portal.service.ts';
 import { pageQuery, pageView } from '../http/pagination.ts';
 
 // The auditor's pages. Every handler goes through services that ask the policy with the audit, so
@@ -185,7 +185,7 @@ export function portalRoutes(routes: Routes, ctx: AppContext): void {
   routes.get('/portal/audits/:id/samples/:sampleId', 'portal.use', async (req, res) => {
     const { id, sampleId } = parseInput(sampleParams, req.params);
     const principal = principalOf(req);
-    const [audit, sample] = await Promise.all([getAudit(ctx, principal, id), getSample(ctx, principal, id, sampleId)]);
+    const [audit, sample] = await Promise.all([getAudit(ctx, principal, id), portalSample(ctx, principal, id, sampleId)]);
     res.set('Cache-Control', 'no-store');
     res.render('portal/sample', { title: `Sample: ${sample.title}`, section: 'portal', audit: auditView(audit), sample });
   });

@@ -4,7 +4,7 @@ import { staff } from '../audits/audits.repository.ts';
 import { listComments, type Comment } from '../audits/comments.service.ts';
 import { listFindings, type Finding } from '../audits/findings.service.ts';
 import { listRequests, type EvidenceRequest } from '../audits/requests.service.ts';
-import { listSamples, type Sample } from '../audits/samples.service.ts';
+import { getSample, listSamples, type Sample } from '../audits/samples.service.ts';
 import { authorize } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
@@ -182,6 +182,13 @@ export async function portalEvidence(ctx: AppContext, principal: Principal, audi
 /** A file of evidence the audit holds; the download is recorded by the evidence service, with the audit. */
 export async function portalFile(ctx: AppContext, principal: Principal, auditId: number, evidenceId: number, fileId: number): Promise<{ file: EvidenceFile; content: Buffer }> {
   return downloadFile(ctx, principal, evidenceId, fileId, reachOf(ctx, principal, auditId));
+}
+
+/** One drawn sample, re-drawn to show it reproduces; an auditor's look at it is recorded. */
+export async function portalSample(ctx: AppContext, principal: Principal, auditId: number, sampleId: number): Promise<Sample> {
+  const sample = await getSample(ctx, principal, auditId, sampleId);
+  if (principal.role === 'auditor') await recordView(ctx, principal, auditId, 'sample', { sample_id: sampleId });
+  return sample;
 }
 
 /** For GRC staff: what the auditors assigned to the audit viewed, downloaded and did, newest first. */

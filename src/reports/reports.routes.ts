@@ -11,7 +11,7 @@ import { parseInput } from '../http/validate.ts';
 import { auditIdParam } from '../audits/audits.schema.ts';
 import { planReport } from './plans.ts';
 import { reportKindLabels, reportKinds } from './reports.model.ts';
-import { type Report, getReport, listReports, openReportFile, startReport } from './reports.service.ts';
+import { type Report, listReports, openReportFile, startReport, viewReport } from './reports.service.ts';
 import { reportFileParams, reportListSchema, reportParams, reportRequestSchema } from './reports.schema.ts';
 
 const PER_PAGE = 25;
@@ -82,7 +82,7 @@ export function reportRoutes(routes: Routes, ctx: AppContext): void {
   routes.get('/reports/:id', 'reports.read', async (req, res) => {
     const { id } = parseInput(reportParams, req.params);
     const principal = principalOf(req);
-    const report = reportView(await getReport(ctx, principal, id));
+    const report = reportView(await viewReport(ctx, principal, id));
     res.set('Cache-Control', 'no-store');
     res.render('reports/show', {
       title: report.title,

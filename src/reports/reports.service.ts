@@ -182,6 +182,21 @@ export async function getReport(ctx: AppContext, principal: Principal, id: numbe
   return toReport(row, await repo.filesOf(ctx.db, [row.id]));
 }
 
+/** A report as its page shows it; an auditor's look is recorded with the audit, as every portal view is. */
+export async function viewReport(ctx: AppContext, principal: Principal, id: number): Promise<Report> {
+  const report = await getReport(ctx, principal, id);
+  if (principal.role === 'auditor' && report.auditId !== null) {
+    const auditId = report.auditId;
+    await withActivity(
+      ctx,
+      principal,
+      async () => undefined,
+      () => ({ action: 'portal.viewed', subjectType: 'audit', subjectId: auditId, details: { audit_id: auditId, page: 'report', report_id: id } }),
+    );
+  }
+  return report;
+}
+
 /** Issued reports, newest first: all of them, an audit's, or (customer-compliance staff) summaries. */
 export async function listReports(ctx: AppContext, principal: Principal, filter: repo.ReportFilter, page: { limit: number; offset: number }) {
   const auditId = filter.auditId ?? null;

@@ -104,6 +104,8 @@ describe('the auditor’s evidence pack', () => {
     await settled(ctx, id);
     const page = await aria.get(`/reports/${id}`);
     expect(page.status).toBe(200);
+    const seen = await ctx.db.selectFrom('activity').select('details').where('actor_id', '=', user.id).where('action', '=', 'portal.viewed').execute();
+    expect(seen.map((r) => JSON.parse(r.details).page)).toContain('report');
     const zip = await ctx.db.selectFrom('report_files').selectAll().where('report_id', '=', id).executeTakeFirstOrThrow();
     const download = await aria.get(`/reports/${id}/files/${zip.id}`).buffer(true).parse(binary);
     expect(download.status).toBe(200);
