@@ -11,6 +11,7 @@ import { registerCoverageCommand } from './coverage/coverage.cli.ts';
 import { registerCalendarCommand } from './calendar/calendar.cli.ts';
 import { registerDemoCommand } from './demo/demo.cli.ts';
 import { registerReportCommands } from './reports/reports.cli.ts';
+import { registerQuestionnaireCommands } from './questionnaires/questionnaires.cli.ts';
 import { registerEvidenceCommands } from './evidence/evidence.cli.ts';
 import { registerCrosswalkCommand } from './frameworks/frameworks.cli.ts';
 import { registerReminderCommands } from './reminders/reminders.cli.ts';
@@ -72,6 +73,7 @@ registerCertificationCommands(program);
 registerDemoCommand(program);
 registerReminderCommands(program);
 registerReportCommands(program);
+registerQuestionnaireCommands(program);
 
 program
   .command('browser')
