@@ -95,7 +95,13 @@ async function writePack(ctx: AppContext, report: Report, contents: PackContents
 
 async function renderPackPdf(ctx: AppContext, report: Report, contents: PackContents, manifestSha256: string): Promise<Buffer> {
   const view = packView(contents, { reportId: report.id, generatedAt: report.createdAt, chainHead: report.chainHead, manifestSha256 });
-  const pdf = await ctx.pdf.render(renderReport('pack', view), { footer: `Attest evidence pack · report #${report.id} · evidence as of ${contents.asOf}` });
+  const pdf = await ctx.pdf.render(renderReport('pack', view), {
+    reportName: report.title,
+    asOf: contents.asOf,
+    reportId: report.id,
+    subject: `Audit evidence pack: requirements, controls and evidence; manifest SHA-256 ${manifestSha256}`,
+    createdAt: report.createdAt,
+  });
   relativizePackLinks(pdf);
   return pdf;
 }
