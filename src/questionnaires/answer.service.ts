@@ -93,7 +93,17 @@ export async function prepareAnswerer(ctx: AppContext, principal: Principal, opt
 
   return {
     async answer(q: Question): Promise<Answer> {
-      const ranked = ranker.search(q.text).map((r) => ({ id: r.id, confidence: Math.min(1, r.score / (selfScore.get(r.id) ?? 1)) }));
+      // Confidence: the score against what the entry's own question scores, capped at 1. Ranked by
+      // score × confidence, so an entry must both match many words and match them as its own
+      // question does (a short entry is not carried by one shared word; a long one not by bulk).
+      // The confidence is then tempered by how much of the question the entry accounts for.
+      const ranked = ranker
+        .search(q.text)
+        .map((r) => ({ id: r.id, score: r.score, confidence: Math.min(1, r.score / (selfScore.get(r.id) ?? 1)) }))
+        .sort((a, b) => b.score * b.confidence - a.score * a.confidence || a.id.localeCompare(b.id))
+        .slice(0, 8)
+        .map((r) => ({ ...r, confidence: r.confidence * Math.sqrt(ranker.coverage(q.text, r.id)) }))
+        .sort((a, b) => b.confidence - a.confidence || a.id.localeCompare(b.id));
       const best = ranked[0];
       const alternatives = ranked
         .slice(best && best.confidence >= MIN_CONFIDENCE ? 1 : 0, 4)

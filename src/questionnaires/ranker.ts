@@ -63,6 +63,28 @@ export class Bm25 {
     for (const [w, f] of df) this.idf.set(w, Math.log(1 + (n - f + 0.5) / (f + 0.5)));
   }
 
+  /**
+   * How much of the query a document accounts for: the share of the query's words, weighted by
+   * rarity, that the document contains. Words no document has count as much as an average word,
+   * so a question about something the library never mentions ("the reception carpet") is not
+   * carried by the one common word it shares with an entry ("office").
+   */
+  coverage(query: string, id: string): number {
+    const doc = this.docs.find((d) => d.id === id);
+    const words = [...new Set(tokens(query))];
+    if (!doc || words.length === 0) return 0;
+    const idfs = [...this.idf.values()];
+    const average = idfs.reduce((n, v) => n + v, 0) / Math.max(1, idfs.length);
+    let all = 0;
+    let matched = 0;
+    for (const w of words) {
+      const weight = this.idf.get(w) ?? average;
+      all += weight;
+      if (doc.tf.has(w)) matched += weight;
+    }
+    return all === 0 ? 0 : matched / all;
+  }
+
   /** Every document with a positive score, best first (ties by id, so results are stable). */
   search(query: string): { id: string; score: number }[] {
     const words = [...new Set(tokens(query))];

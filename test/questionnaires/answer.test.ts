@@ -67,7 +67,7 @@ async function workbook(): Promise<Buffer> {
   ws.addRow([]);
   ws.getRow(4).values = ['Ref', 'Question', 'Response (Yes/No)', 'Comments'];
   ws.getRow(5).values = ['ACCESS CONTROL'];
-  ws.getRow(6).values = ['1.1', 'Please confirm whether two-factor authentication (2FA) is required for your personnel when they log in to systems that hold our data?', '', ''];
+  ws.getRow(6).values = ['1.1', 'Please confirm whether two-factor authentication (2FA) is required for your staff.', '', ''];
   ws.getRow(7).values = ['Cryptography'];
   ws.getRow(8).values = ['2.1', 'Describe how our data is protected when stored on disk (encryption at rest, key management).', '', ''];
   ws.getRow(9).values = ['2.2', 'Do you operate a staff canteen with vegetarian options?', '', ''];

@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
+
+// The shipped answer library checks clean, and a fresh install answers a customer's questionnaire
+// from it at once, through the real CLI.
+
+let ctx: TestContext;
+let dir: string;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  dir = ctx.config.dataDir;
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Security');
+  ws.getCell('A1').value = 'Supplier due diligence — information security';
+  ws.getRow(3).values = ['No.', 'Question', 'Answer', 'Comments'];
+  ws.getRow(4).values = ['1', 'Is two-factor authentication enforced for your employees and administrators?'];
+  ws.getRow(5).values = ['2', 'Is customer data encrypted at rest, and can we bring our own keys?'];
+  ws.getRow(6).values = ['3', 'Can you share your most recent SOC 2 Type II report?'];
+  ws.getRow(7).values = ['4', 'Are you certified to ISO/IEC 27017?'];
+  ws.getRow(8).values = ['5', 'What colour is the reception carpet in your head office?'];
+  await wb.xlsx.writeFile(path.join(dir, 'customer.xlsx'));
+}, 60_000);
+afterAll(() => ctx.cleanup());
+
+describe('the shipped answer library', () => {
+  it('passes attest answers check with at least 150 entries', () => {
+    const res = runCli(['answers', 'check'], ctx.childEnv);
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+    const count = Number(/(\d+) entries/.exec(res.stdout)?.[1]);
+    expect(count).toBeGreaterThanOrEqual(150);
+  });
+
+  it('answers a questionnaire on a fresh install, as JSON with requirements per framework, and says when nothing matches', () => {
+    const out = path.join(dir, 'answers.json');
+    const res = runCli(['questionnaire', 'answer', path.join(dir, 'customer.xlsx'), '--format', 'json', '--out', out, '--customer', 'Northwind'], ctx.childEnv);
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stderr).toContain('Found 5 questions on sheet "Security", header row 3');
+    const answers = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+      row: number;
+      answer: string | null;
+      entry: string | null;
+      controls: string[];
+      requirements: Record<string, string[]>;
+      confidence: number;
+    }[];
+    expect(answers.map((a) => a.row)).toEqual([4, 5, 6, 7, 8]);
+    const [mfa, crypto, soc2, iso27017, carpet] = answers;
+    expect(mfa!.answer).toBe('Yes');
+    expect(mfa!.controls.length).toBeGreaterThan(0);
+    expect(Object.keys(mfa!.requirements)).toContain('iso27001-2022');
+    expect(crypto!.entry).not.toBeNull();
+    expect(soc2!.answer).toBe('Yes');
+    expect(iso27017!.answer).toBe('No');
+    expect(carpet).toMatchObject({ entry: null, answer: null });
+    const csv = runCli(['questionnaire', 'answer', path.join(dir, 'customer.xlsx'), '--format', 'csv'], ctx.childEnv);
+    expect(csv.status).toBe(0);
+    expect(csv.stdout.split('\n')[0]).toBe('row,ref,question,answer,detail,confidence,entry,stale,controls,requirements');
+  }, 180_000);
+
+  it('refuses a file that is not a questionnaire, and a missing one, with a clear message', () => {
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'just some notes\nnothing tabular\n');
+    const bad = runCli(['questionnaire', 'answer', path.join(dir, 'notes.txt')], ctx.childEnv);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('header row');
+    const missing = runCli(['questionnaire', 'answer', path.join(dir, 'nope.xlsx')], ctx.childEnv);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('no such file');
+  }, 120_000);
+});
