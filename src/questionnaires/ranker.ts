@@ -48,6 +48,8 @@ export class Bm25 {
   private readonly docs: { id: string; tf: Map<string, number>; length: number }[];
   private readonly idf = new Map<string, number>();
   private readonly avgLength: number;
+  private readonly averageIdf: number;
+  private readonly byId: Map<string, { id: string; tf: Map<string, number>; length: number }>;
 
   constructor(docs: Doc[]) {
     this.docs = docs.map((d) => {
@@ -61,6 +63,9 @@ export class Bm25 {
     for (const d of this.docs) for (const w of d.tf.keys()) df.set(w, (df.get(w) ?? 0) + 1);
     const n = this.docs.length;
     for (const [w, f] of df) this.idf.set(w, Math.log(1 + (n - f + 0.5) / (f + 0.5)));
+    const idfs = [...this.idf.values()];
+    this.averageIdf = idfs.reduce((sum, v) => sum + v, 0) / Math.max(1, idfs.length);
+    this.byId = new Map(this.docs.map((d) => [d.id, d]));
   }
 
   /**
@@ -70,11 +75,10 @@ export class Bm25 {
    * carried by the one common word it shares with an entry ("office").
    */
   coverage(query: string, id: string): number {
-    const doc = this.docs.find((d) => d.id === id);
+    const doc = this.byId.get(id);
     const words = [...new Set(tokens(query))];
     if (!doc || words.length === 0) return 0;
-    const idfs = [...this.idf.values()];
-    const average = idfs.reduce((n, v) => n + v, 0) / Math.max(1, idfs.length);
+    const average = this.averageIdf;
     let all = 0;
     let matched = 0;
     for (const w of words) {
