@@ -30,7 +30,7 @@ export const reportPaths = {
     post: {
       summary: 'Issue a report: recorded at once and built in the background (poll its `href` until `status` is ready or failed)',
       requestBody: body(['kind'], {
-        kind: { type: 'string', enum: ['soa', 'readiness', 'summary', 'pack'] },
+        kind: { type: 'string', enum: ['soa', 'readiness', 'summary', 'pack'], description: 'answer packs (kind answers) are built from a questionnaire, not here' },
         framework: { type: 'string', description: 'framework slug (soa: iso27001-2022 or an ISO extension; readiness: any)' },
         as_of: { ...day, description: 'default today; not in the future' },
         format: { type: 'string', enum: ['pdf', 'xlsx'], description: 'soa and readiness; default pdf' },

@@ -46,7 +46,7 @@ export const permissions = {
   'portal.use': ['auditor'],
   /**
    * Reports: GRC staff all of them; auditors their audits' reports (decided per report);
-   * customer-compliance staff the compliance summary only.
+   * customer-compliance staff the compliance summary and questionnaire answer packs only.
    */
   'reports.generate': ['admin', 'grc', 'auditor', 'customer_compliance'],
   'reports.read': ['admin', 'grc', 'auditor', 'customer_compliance'],
@@ -105,8 +105,8 @@ export function decide(principal: Principal, action: Action, resource?: Resource
     return assignmentDecision(principal, resource.auditId, resource.today);
   }
   if (principal.role === 'customer_compliance' && (action === 'reports.generate' || action === 'reports.read')) {
-    if (resource?.kind === 'report' && resource.reportKind === 'summary') return ALLOW;
-    return deny('Customer-compliance staff may use the compliance summary only.');
+    if (resource?.kind === 'report' && (resource.reportKind === 'summary' || resource.reportKind === 'answers')) return ALLOW;
+    return deny('Customer-compliance staff may use the compliance summary and questionnaire answer packs only.');
   }
   if (!resource) return ALLOW;
   switch (resource.kind) {

@@ -28,11 +28,14 @@ export function registerQuestionnaireCommands(program: Command): void {
     .command('answer')
     .description('answer a questionnaire (xlsx or csv) from the answer library; finds the question column by itself')
     .argument('<file>', 'the customer’s questionnaire, .xlsx or .csv')
-    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv']).default('json'))
+    .addOption(
+      new Option('--format <format>', 'output format (pdf: the answer pack, recorded as a report; needs --customer and --out)').choices(['json', 'csv', 'pdf']).default('json'),
+    )
     .option('--out <path>', 'write here instead of standard output')
     .option('--customer <name>', 'the customer: questions about schemes not held go on the certification-demand list')
-    .action(async (file: string, opts: { format: 'json' | 'csv'; out?: string; customer?: string }) => {
+    .action(async (file: string, opts: { format: 'json' | 'csv' | 'pdf'; out?: string; customer?: string }) => {
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) fail(`${file}: no such file`);
+      if (opts.format === 'pdf' && (!opts.out || !opts.customer)) fail('--format pdf: give --customer (for the cover) and --out (where to write the PDF)');
       if (opts.customer !== undefined && (opts.customer.trim() === '' || opts.customer.length > 200)) fail('--customer: give the customer’s name (at most 200 characters)');
       const content = fs.readFileSync(file);
       const { readQuestionnaire } = await import('./questionnaire.read.ts');
@@ -47,6 +50,18 @@ export function registerQuestionnaireCommands(program: Command): void {
         );
         const source = createHash('sha256').update(content).digest('hex').slice(0, 16);
         const answers = await answerQuestions(ctx, cliPrincipal, read.questions, { ...(opts.customer ? { customer: opts.customer.trim() } : {}), source });
+        if (opts.format === 'pdf') {
+          const { planAnswerPack } = await import('./answer-pack.ts');
+          const { generateReport } = await import('../reports/reports.service.ts');
+          const { fileStore } = await import('../evidence/evidence.service.ts');
+          const path = await import('node:path');
+          const { request, build } = await planAnswerPack(ctx, cliPrincipal, { customer: opts.customer!.trim(), questionnaire: path.basename(file), answers });
+          const report = await generateReport(ctx, cliPrincipal, request, build);
+          const pdf = report.files[0]!;
+          fs.copyFileSync(fileStore(ctx).pathOf(pdf.sha256), opts.out!);
+          process.stderr.write(`Answer pack (report #${report.id}) written to ${opts.out} (SHA-256 ${pdf.sha256}).\n`);
+          return;
+        }
         const output = opts.format === 'csv' ? answersCsv(answers) : `${JSON.stringify(answersJson(answers), null, 2)}\n`;
         if (opts.out) fs.writeFileSync(opts.out, output);
         else if (opts.format === 'json') printJson(answersJson(answers));

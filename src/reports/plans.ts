@@ -18,6 +18,8 @@ export async function planReport(ctx: AppContext, principal: Principal, input: R
     case 'summary':
       if (input.format === 'xlsx') throw AppError.invalid([{ field: 'format', message: 'The compliance summary is a one-page PDF.' }]);
       return planSummary(ctx, principal, { asOf: input.as_of });
+    case 'answers':
+      throw AppError.invalid([{ field: 'kind', message: 'An answer pack is built from a customer’s questionnaire: attest questionnaire answer FILE --format pdf.' }]);
     case 'pack':
       if (input.audit_id === undefined) throw AppError.invalid([{ field: 'audit_id', message: 'Choose the audit whose evidence pack to build.' }]);
       return planPack(ctx, principal, { auditId: input.audit_id });

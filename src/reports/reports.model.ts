@@ -1,6 +1,6 @@
 // Closed value sets and shapes of the reports domain.
 
-export const reportKinds = ['soa', 'readiness', 'pack', 'summary'] as const;
+export const reportKinds = ['soa', 'readiness', 'pack', 'summary', 'answers'] as const;
 export type ReportKind = (typeof reportKinds)[number];
 
 export const reportKindLabels: Record<ReportKind, string> = {
@@ -8,6 +8,7 @@ export const reportKindLabels: Record<ReportKind, string> = {
   readiness: 'Framework readiness',
   pack: 'Audit evidence pack',
   summary: 'Compliance summary for customers',
+  answers: 'Questionnaire answer pack',
 };
 
 export type ReportStatus = 'building' | 'ready' | 'failed';

@@ -200,7 +200,7 @@ export async function viewReport(ctx: AppContext, principal: Principal, id: numb
 /** Issued reports, newest first: all of them, an audit's, or (customer-compliance staff) summaries. */
 export async function listReports(ctx: AppContext, principal: Principal, filter: repo.ReportFilter, page: { limit: number; offset: number }) {
   const auditId = filter.auditId ?? null;
-  const kinds = principal.role === 'customer_compliance' ? ['summary'] : filter.kinds;
+  const kinds = principal.role === 'customer_compliance' ? ['summary', 'answers'] : filter.kinds;
   let auditIds: number[] | undefined;
   if (principal.role === 'auditor' && auditId === null) {
     // Without an audit named, an auditor lists the reports of the audits open to them today.
@@ -208,7 +208,7 @@ export async function listReports(ctx: AppContext, principal: Principal, filter:
     const day = today(ctx.clock);
     auditIds = principal.assignments.filter((a) => a.accessFrom <= day && day <= a.accessUntil).map((a) => a.auditId);
   } else {
-    authorize(principal, 'reports.read', reportResource(ctx, kinds?.length === 1 ? kinds[0]! : 'any', auditId));
+    authorize(principal, 'reports.read', reportResource(ctx, principal.role === 'customer_compliance' ? 'summary' : kinds?.length === 1 ? kinds[0]! : 'any', auditId));
   }
   const { rows, total } = await repo.listReports(ctx.db, { auditId: filter.auditId, auditIds, kinds }, page);
   const files = await repo.filesOf(

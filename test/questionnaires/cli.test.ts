@@ -73,3 +73,23 @@ describe('the shipped answer library', () => {
     expect(missing.stderr).toContain('no such file');
   }, 120_000);
 });
+
+describe('the answer pack', () => {
+  it('writes a recorded PDF answer pack for the customer, with the answers and the certifications of the day', async () => {
+    const out = path.join(dir, 'answers.pdf');
+    const res = runCli(['questionnaire', 'answer', path.join(dir, 'customer.xlsx'), '--format', 'pdf', '--customer', 'Northwind <Health>', '--out', out], ctx.childEnv);
+    expect(res.status, res.stderr).toBe(0);
+    const { spawnSync } = await import('node:child_process');
+    expect(spawnSync('qpdf', ['--check', out], { encoding: 'utf8' }).status).toBe(0);
+    const text = spawnSync('pdftotext', [out, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('Security questionnaire answers for Northwind <Health>');
+    expect(text).toContain('Is two-factor authentication enforced');
+    expect(text).toContain('Not answered');
+    const report = await ctx.db.selectFrom('reports').selectAll().where('kind', '=', 'answers').executeTakeFirstOrThrow();
+    expect(report.status).toBe('ready');
+    expect(runCli(['report', 'verify', out], ctx.childEnv).status).toBe(0);
+    const noCustomer = runCli(['questionnaire', 'answer', path.join(dir, 'customer.xlsx'), '--format', 'pdf', '--out', out], ctx.childEnv);
+    expect(noCustomer.status).toBe(2);
+    expect(noCustomer.stderr).toContain('--customer');
+  }, 180_000);
+});
