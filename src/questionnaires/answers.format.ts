@@ -1,5 +1,28 @@
 import { stringify } from 'csv-stringify/sync';
+import { AppError } from '../http/errors.ts';
 import type { Answer } from './answer.service.ts';
+import type { Layout } from './questionnaire.read.ts';
+import type { CellWrite } from './workbook.fill.ts';
+
+/**
+ * What goes into the customer's workbook: the short answer in their answer column and the detail in
+ * their comment column (both in the comment column when there is no answer column). Unanswered
+ * rows stay empty; a stale answer is written as "To confirm", never as if it were still true.
+ */
+export function answerWrites(answers: Answer[], layout: Layout): CellWrite[] {
+  if (layout.answer === null && layout.comment === null) {
+    throw AppError.invalid([{ field: 'file', message: 'No answer or comment column was found to write into.' }], 'No answer or comment column was found to write into.');
+  }
+  const writes: CellWrite[] = [];
+  for (const a of answers) {
+    if (a.answer === null) continue;
+    const short = a.stale ? 'To confirm' : a.answer;
+    const detail = a.stale ? 'We are re-confirming this answer against current evidence and will follow up.' : (a.detail ?? '');
+    if (layout.answer !== null) writes.push({ row: a.row, column: layout.answer + 1, text: short });
+    if (layout.comment !== null) writes.push({ row: a.row, column: layout.comment + 1, text: layout.answer === null ? `${short}. ${detail}` : detail });
+  }
+  return writes;
+}
 
 /** The CLI's and the API's JSON: per question its row, answer, detail, confidence, entry, staleness, controls and requirements. */
 export function answersJson(answers: Answer[]) {

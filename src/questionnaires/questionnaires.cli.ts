@@ -29,13 +29,16 @@ export function registerQuestionnaireCommands(program: Command): void {
     .description('answer a questionnaire (xlsx or csv) from the answer library; finds the question column by itself')
     .argument('<file>', 'the customer’s questionnaire, .xlsx or .csv')
     .addOption(
-      new Option('--format <format>', 'output format (pdf: the answer pack, recorded as a report; needs --customer and --out)').choices(['json', 'csv', 'pdf']).default('json'),
+      new Option('--format <format>', 'output format (xlsx: the customer’s own workbook filled in; pdf: the answer pack, recorded as a report, needs --customer; both need --out)')
+        .choices(['json', 'csv', 'xlsx', 'pdf'])
+        .default('json'),
     )
     .option('--out <path>', 'write here instead of standard output')
     .option('--customer <name>', 'the customer: questions about schemes not held go on the certification-demand list')
-    .action(async (file: string, opts: { format: 'json' | 'csv' | 'pdf'; out?: string; customer?: string }) => {
+    .action(async (file: string, opts: { format: 'json' | 'csv' | 'xlsx' | 'pdf'; out?: string; customer?: string }) => {
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) fail(`${file}: no such file`);
       if (opts.format === 'pdf' && (!opts.out || !opts.customer)) fail('--format pdf: give --customer (for the cover) and --out (where to write the PDF)');
+      if (opts.format === 'xlsx' && !opts.out) fail('--format xlsx: give --out (where to write the filled workbook)');
       if (opts.customer !== undefined && (opts.customer.trim() === '' || opts.customer.length > 200)) fail('--customer: give the customer’s name (at most 200 characters)');
       const content = fs.readFileSync(file);
       const { readQuestionnaire } = await import('./questionnaire.read.ts');
@@ -50,6 +53,16 @@ export function registerQuestionnaireCommands(program: Command): void {
         );
         const source = createHash('sha256').update(content).digest('hex').slice(0, 16);
         const answers = await answerQuestions(ctx, cliPrincipal, read.questions, { ...(opts.customer ? { customer: opts.customer.trim() } : {}), source });
+        if (opts.format === 'xlsx') {
+          const { answerWrites } = await import('./answers.format.ts');
+          const { fillWorkbook } = await import('./workbook.fill.ts');
+          if (content.subarray(0, 2).toString('latin1') !== 'PK') fail('--format xlsx: the questionnaire is a CSV; write csv or json instead');
+          const filled = await fillWorkbook(content, read.layout.sheet, answerWrites(answers, read.layout));
+          fs.writeFileSync(opts.out!, filled.content);
+          if (filled.skipped.length) process.stderr.write(`Left alone (they hold formulas): ${filled.skipped.join(', ')}\n`);
+          process.stderr.write(`Filled workbook written to ${opts.out}.\n`);
+          return;
+        }
         if (opts.format === 'pdf') {
           const { planAnswerPack } = await import('./answer-pack.ts');
           const { generateReport } = await import('../reports/reports.service.ts');

@@ -93,3 +93,58 @@ describe('the answer pack', () => {
     expect(noCustomer.stderr).toContain('--customer');
   }, 180_000);
 });
+
+describe('the customer’s own workbook, filled in', () => {
+  it('writes answers and comments only into their cells and keeps every sheet, merge, validation, width, fill, frozen pane, filter and formula', async () => {
+    const wb = new ExcelJS.Workbook();
+    const cover = wb.addWorksheet('Read me');
+    cover.getCell('A1').value = 'Instructions: answer every question.';
+    const ws = wb.addWorksheet('Assessment', { views: [{ state: 'frozen', ySplit: 3 }], pageSetup: { orientation: 'landscape', fitToPage: true } });
+    ws.getCell('A1').value = 'Cloud vendor assessment';
+    ws.mergeCells('A1:D1');
+    ws.getCell('A1').fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F4E79' } };
+    ws.getRow(3).values = ['Ref', 'Question', 'Answer', 'Comments'];
+    ws.getRow(4).values = ['A1', 'Do you enforce MFA for all staff access to production?'];
+    ws.getRow(5).values = ['A2', 'What colour is the reception carpet in your head office?'];
+    ws.getRow(6).values = ['A3', 'Do you hold a SOC 2 Type II report?'];
+    ws.getCell('E4').value = { formula: 'LEN(B4)', result: 52 };
+    ws.columns = [{ width: 8 }, { width: 60 }, { width: 14 }, { width: 50 }];
+    ws.autoFilter = 'A3:D6';
+    for (const r of [4, 5, 6]) ws.getCell(`C${r}`).dataValidation = { type: 'list', allowBlank: true, formulae: ['"Yes,No,Partial,N/A"'] };
+    ws.getCell('C4').fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } };
+    const original = path.join(dir, 'assessment.xlsx');
+    await wb.xlsx.writeFile(original);
+
+    const out = path.join(dir, 'assessment-filled.xlsx');
+    const res = runCli(['questionnaire', 'answer', original, '--format', 'xlsx', '--out', out], ctx.childEnv);
+    expect(res.status, res.stderr).toBe(0);
+
+    const before = new ExcelJS.Workbook();
+    await before.xlsx.readFile(original);
+    const after = new ExcelJS.Workbook();
+    await after.xlsx.readFile(out);
+    expect(after.worksheets.map((w) => w.name)).toEqual(['Read me', 'Assessment']);
+    const a = after.getWorksheet('Assessment')!;
+    const b = before.getWorksheet('Assessment')!;
+    expect(a.model.merges).toEqual(b.model.merges);
+    expect(a.views).toEqual(b.views);
+    expect(a.autoFilter).toEqual(b.autoFilter);
+    expect(a.columns.map((c) => c.width)).toEqual(b.columns.map((c) => c.width));
+    expect(a.pageSetup.orientation).toBe('landscape');
+    expect(a.getCell('A1').fill).toEqual(b.getCell('A1').fill);
+    expect(a.getCell('C4').fill).toEqual(b.getCell('C4').fill);
+    expect(a.getCell('C6').dataValidation).toEqual(b.getCell('C6').dataValidation);
+    expect(a.getCell('E4').formula).toBe('LEN(B4)');
+    expect(after.getWorksheet('Read me')!.getCell('A1').value).toBe('Instructions: answer every question.');
+    // Answers only where the library answers; the carpet row stays empty. This install has no
+    // evidence and no certificates yet, so every answer is stale and goes out as "To confirm".
+    expect(a.getCell('C4').value).toBe('To confirm');
+    expect(String(a.getCell('D4').value)).toContain('re-confirming');
+    expect(a.getCell('C5').value).toBeNull();
+    expect(a.getCell('C6').value).toBe('To confirm');
+    for (const ref of ['A4', 'B4', 'B5', 'A6', 'B6']) expect(a.getCell(ref).value, ref).toEqual(b.getCell(ref).value);
+
+    const csvOut = runCli(['questionnaire', 'answer', path.join(dir, 'notes.txt'), '--format', 'xlsx'], ctx.childEnv);
+    expect(csvOut.status).toBe(2);
+  }, 180_000);
+});
