@@ -66,6 +66,7 @@ export const activityActions = [
   'report.downloaded',
   'sample.drawn',
   'portal.viewed',
+  'questionnaire.imported',
 ] as const;
 
 export type ActivityAction = (typeof activityActions)[number];

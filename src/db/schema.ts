@@ -364,6 +364,8 @@ export interface DB {
   reports: ReportsTable;
   report_files: ReportFilesTable;
   samples: SamplesTable;
+  questionnaires: QuestionnairesTable;
+  questionnaire_answers: QuestionnaireAnswersTable;
 }
 
 export interface ReportsTable {
@@ -410,4 +412,34 @@ export interface SamplesTable {
   selected: string;
   drawn_by: number | null;
   created_at: string;
+}
+
+export interface QuestionnairesTable {
+  id: Generated<number>;
+  customer: string;
+  filename: string;
+  media_type: string;
+  /** The original file, kept in the content-addressed store. */
+  sha256: string;
+  size: number;
+  /** JSON of what was detected: sheet, header row, columns. */
+  layout: string;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface QuestionnaireAnswersTable {
+  id: Generated<number>;
+  questionnaire_id: number;
+  row_number: number;
+  ref: string | null;
+  question: string;
+  answer: string | null;
+  detail: string | null;
+  confidence: number;
+  entry: string | null;
+  stale: Generated<number>;
+  /** JSON of the whole proposed answer (controls, requirements, alternatives, stale reasons). */
+  result: string;
+  status: Generated<'auto' | 'edited' | 'approved'>;
 }

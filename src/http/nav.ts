@@ -25,7 +25,7 @@ const items: NavItem[] = [
   // Auditors reach their audits' reports in their portal.
   { key: 'reports', label: 'Reports', href: '/reports', action: 'reports.generate', notFor: 'portal.use' },
   { key: 'reminders', label: 'Reminders', href: '/reminders', action: 'app.use' },
-  { key: 'questionnaires', label: 'Questionnaires', href: '/questionnaires', action: 'questionnaires.use', coming: true },
+  { key: 'questionnaires', label: 'Questionnaires', href: '/questionnaires', action: 'questionnaires.use' },
   { key: 'admin', label: 'Admin', href: '/admin/users', action: 'users.manage' },
 ];
 

@@ -7,6 +7,7 @@ import * as evidenceShareable from './2026_11_29_0002_evidence_shareable.ts';
 import * as valueChecks from './2026_11_29_0003_value_checks.ts';
 import * as auditProgramme from './2026_11_29_0004_audit_programme.ts';
 import * as reportsPortal from './2026_11_29_0005_reports_portal.ts';
+import * as questionnaires from './2026_11_29_0006_questionnaires.ts';
 
 /** Every migration, by name. Names sort by date; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0003_value_checks': valueChecks,
   '2026_11_29_0004_audit_programme': auditProgramme,
   '2026_11_29_0005_reports_portal': reportsPortal,
+  '2026_11_29_0006_questionnaires': questionnaires,
 };

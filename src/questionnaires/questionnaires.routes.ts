@@ -1,0 +1,122 @@
+import fs from 'node:fs/promises';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { dbId } from '../audits/audits.schema.ts';
+import type { AppContext } from '../context.ts';
+import type { UploadedFile } from '../evidence/evidence.service.ts';
+import { fileStore } from '../evidence/evidence.service.ts';
+import { principalOf } from '../http/actor.ts';
+import { isAppError } from '../http/errors.ts';
+import { pageQuery, pageView } from '../http/pagination.ts';
+import type { Routes } from '../http/routes.ts';
+import { uploadParser } from '../http/upload.ts';
+import { parseInput } from '../http/validate.ts';
+import { planAnswerPack } from './answer-pack.ts';
+import { answersCsv, answersJson } from './answers.format.ts';
+import { filledWorkbook, getQuestionnaire, importQuestionnaire, listQuestionnaires } from './questionnaires.service.ts';
+import { startReport } from '../reports/reports.service.ts';
+
+const PER_PAGE = 25;
+const idParam = z.object({ id: dbId });
+const customerSchema = z.object({
+  customer: z.string({ error: 'Name the customer.' }).trim().min(1, 'Name the customer.').max(200, 'At most 200 characters.'),
+});
+const filterSchema = z.object({
+  show: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['all', 'unanswered', 'stale', 'low'], { error: 'Choose a listed filter.' }).default('all')),
+});
+const formatSchema = z.object({ format: z.enum(['xlsx', 'csv', 'json'], { error: 'Choose xlsx, csv or json.' }) });
+
+export function questionnaireRoutes(routes: Routes, ctx: AppContext): void {
+  const upload = uploadParser({ tmpDir: () => fileStore(ctx).tmpDir, maxBytes: ctx.config.uploadMaxBytes, field: 'file', maxFiles: 1 });
+
+  const renderIndex = async (req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) => {
+    const { page } = parseInput(z.object({ page: pageQuery }), req.query);
+    const { items, total } = await listQuestionnaires(ctx, principalOf(req), { limit: PER_PAGE, offset: (page - 1) * PER_PAGE });
+    res.status(status).render('questionnaires/index', {
+      title: 'Questionnaires',
+      section: 'questionnaires',
+      items,
+      pagination: pageView(total, page, PER_PAGE, req.query as Record<string, string | undefined>),
+      maxMb: Math.round(ctx.config.uploadMaxBytes / 1024 / 1024),
+      ...extra,
+    });
+  };
+
+  routes.get('/questionnaires', 'questionnaires.use', (req, res) => renderIndex(req, res));
+
+  routes.post('/questionnaires', 'questionnaires.use', async (req, res) => {
+    let files: UploadedFile[] = [];
+    try {
+      files = await upload(req, res);
+      const { customer } = parseInput(customerSchema, req.body);
+      const file = files[0];
+      if (!file) return await renderIndex(req, res, 422, { error: 'Choose the customer’s questionnaire (xlsx or CSV).', values: req.body });
+      const id = await importQuestionnaire(ctx, principalOf(req), { customer, filename: file.originalName, content: await fs.readFile(file.path) });
+      res.redirect(303, `/questionnaires/${id}`);
+    } catch (err) {
+      if (!isAppError(err) || err.status >= 500 || err.status === 403) throw err;
+      await renderIndex(req, res, err.status, { error: err.fields[0]?.message ?? err.message, values: req.body ?? {} });
+    } finally {
+      await Promise.all(files.map((f) => fs.rm(f.path, { force: true })));
+    }
+  });
+
+  routes.get('/questionnaires/:id', 'questionnaires.use', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    const { show } = parseInput(filterSchema, req.query);
+    const q = await getQuestionnaire(ctx, principalOf(req), id);
+    const keep = {
+      all: () => true,
+      unanswered: (a: (typeof q.answers)[number]) => a.entry === null,
+      stale: (a: (typeof q.answers)[number]) => a.stale,
+      low: (a: (typeof q.answers)[number]) => a.entry !== null && a.confidence < 0.5,
+    }[show];
+    res.set('Cache-Control', 'no-store');
+    res.render('questionnaires/show', {
+      title: `${q.customer} · ${q.filename}`,
+      section: 'questionnaires',
+      q,
+      show,
+      isXlsx: q.mediaType.includes('spreadsheet'),
+      counts: {
+        all: q.answers.length,
+        unanswered: q.answers.filter((a) => a.entry === null).length,
+        stale: q.answers.filter((a) => a.stale).length,
+        low: q.answers.filter((a) => a.entry !== null && a.confidence < 0.5).length,
+      },
+      answers: q.answers.filter(keep).map((a) => ({
+        ...a,
+        percent: Math.round(a.confidence * 100),
+        tone: a.entry === null ? 'muted' : a.stale ? 'warn' : a.answer === 'No' ? 'danger' : a.answer === 'Partial' ? 'warn' : 'ok',
+        requirementsText: Object.entries(a.requirements)
+          .map(([fw, refs]) => `${fw}: ${refs.slice(0, 3).join(', ')}`)
+          .join(' · '),
+      })),
+    });
+  });
+
+  routes.get('/questionnaires/:id/download', 'questionnaires.use', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    const { format } = parseInput(formatSchema, req.query);
+    const principal = principalOf(req);
+    res.set('Cache-Control', 'no-store');
+    res.set('X-Content-Type-Options', 'nosniff');
+    if (format === 'xlsx') {
+      const { filename, content } = await filledWorkbook(ctx, principal, id);
+      return res.attachment(filename).type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(content);
+    }
+    const q = await getQuestionnaire(ctx, principal, id);
+    const base = q.filename.replace(/\.(xlsx|csv)$/i, '');
+    if (format === 'csv') return res.attachment(`${base}-answers.csv`).type('text/csv; charset=utf-8').send(answersCsv(q.answers));
+    res.attachment(`${base}-answers.json`).json(answersJson(q.answers));
+  });
+
+  routes.post('/questionnaires/:id/pack', 'questionnaires.use', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    const principal = principalOf(req);
+    const q = await getQuestionnaire(ctx, principal, id);
+    const { request, build } = await planAnswerPack(ctx, principal, { customer: q.customer, questionnaire: q.filename, answers: q.answers });
+    const started = await startReport(ctx, principal, request, build);
+    res.redirect(303, `/reports/${started.id}`);
+  });
+}
