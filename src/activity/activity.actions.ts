@@ -67,6 +67,8 @@ export const activityActions = [
   'sample.drawn',
   'portal.viewed',
   'questionnaire.imported',
+  'questionnaire.answer_edited',
+  'questionnaire.answers_approved',
 ] as const;
 
 export type ActivityAction = (typeof activityActions)[number];

@@ -58,3 +58,24 @@ export async function listQuestionnaires(db: Db, page: { limit: number; offset: 
 export function answersOf(db: Db, questionnaireId: number) {
   return db.selectFrom('questionnaire_answers').selectAll().where('questionnaire_id', '=', questionnaireId).orderBy('row_number').execute();
 }
+
+export function findAnswer(db: Db, questionnaireId: number, row: number) {
+  return db.selectFrom('questionnaire_answers').selectAll().where('questionnaire_id', '=', questionnaireId).where('row_number', '=', row).executeTakeFirst();
+}
+
+export async function updateAnswer(
+  db: Db,
+  id: number,
+  patch: { answer?: string | null; detail?: string | null; result?: string; status: 'auto' | 'edited' | 'approved' },
+): Promise<void> {
+  await db.updateTable('questionnaire_answers').set(patch).where('id', '=', id).execute();
+}
+
+export async function approveRows(db: Db, ids: number[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500)
+    await db
+      .updateTable('questionnaire_answers')
+      .set({ status: 'approved' })
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+}

@@ -13,7 +13,10 @@ import { uploadParser } from '../http/upload.ts';
 import { parseInput } from '../http/validate.ts';
 import { planAnswerPack } from './answer-pack.ts';
 import { answersCsv, answersJson } from './answers.format.ts';
-import { filledWorkbook, getQuestionnaire, importQuestionnaire, listQuestionnaires } from './questionnaires.service.ts';
+import { approveAnswers, editAnswer, filledWorkbook, getQuestionnaire, importQuestionnaire, listQuestionnaires, reviewStatuses } from './questionnaires.service.ts';
+import { answerEditSchema, bulkApproveSchema, rowParams } from './review.schema.ts';
+import { setFlash } from '../http/flash.ts';
+import { submitForm } from '../http/forms.ts';
 import { startReport } from '../reports/reports.service.ts';
 
 const PER_PAGE = 25;
@@ -61,18 +64,18 @@ export function questionnaireRoutes(routes: Routes, ctx: AppContext): void {
     }
   });
 
-  routes.get('/questionnaires/:id', 'questionnaires.use', async (req, res) => {
+  const renderShow = async (req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) => {
     const { id } = parseInput(idParam, req.params);
     const { show } = parseInput(filterSchema, req.query);
-    const q = await getQuestionnaire(ctx, principalOf(req), id);
-    const keep = {
-      all: () => true,
-      unanswered: (a: (typeof q.answers)[number]) => a.entry === null,
-      stale: (a: (typeof q.answers)[number]) => a.stale,
-      low: (a: (typeof q.answers)[number]) => a.entry !== null && a.confidence < 0.5,
-    }[show];
+    const principal = principalOf(req);
+    const [q, statuses] = await Promise.all([getQuestionnaire(ctx, principal, id), reviewStatuses(ctx, principal, id)]);
+    type A = (typeof q.answers)[number];
+    const keep = { all: () => true, unanswered: (a: A) => a.entry === null && a.answer === null, stale: (a: A) => a.stale, low: (a: A) => a.entry !== null && a.confidence < 0.5 }[
+      show
+    ];
+    const approved = [...statuses.values()].filter((s) => s === 'approved').length;
     res.set('Cache-Control', 'no-store');
-    res.render('questionnaires/show', {
+    res.status(status).render('questionnaires/show', {
       title: `${q.customer} · ${q.filename}`,
       section: 'questionnaires',
       q,
@@ -80,19 +83,62 @@ export function questionnaireRoutes(routes: Routes, ctx: AppContext): void {
       isXlsx: q.mediaType.includes('spreadsheet'),
       counts: {
         all: q.answers.length,
-        unanswered: q.answers.filter((a) => a.entry === null).length,
+        unanswered: q.answers.filter((a) => a.entry === null && a.answer === null).length,
         stale: q.answers.filter((a) => a.stale).length,
         low: q.answers.filter((a) => a.entry !== null && a.confidence < 0.5).length,
+        approved,
       },
       answers: q.answers.filter(keep).map((a) => ({
         ...a,
+        status: statuses.get(a.row) ?? 'auto',
         percent: Math.round(a.confidence * 100),
-        tone: a.entry === null ? 'muted' : a.stale ? 'warn' : a.answer === 'No' ? 'danger' : a.answer === 'Partial' ? 'warn' : 'ok',
+        tone: a.answer === null ? 'muted' : a.stale ? 'warn' : a.answer === 'No' ? 'danger' : a.answer === 'Partial' ? 'warn' : 'ok',
+        options: ['Yes', 'No', 'Partial', 'N/A'].map((v) => ({ value: v, selected: v === a.answer })),
         requirementsText: Object.entries(a.requirements)
           .map(([fw, refs]) => `${fw}: ${refs.slice(0, 3).join(', ')}`)
           .join(' · '),
       })),
+      minConfidence: 70,
+      ...extra,
     });
+  };
+
+  routes.get('/questionnaires/:id', 'questionnaires.use', (req, res) => renderShow(req, res));
+
+  routes.post('/questionnaires/:id/answers/:row', 'questionnaires.use', async (req, res) => {
+    const { id, row } = parseInput(rowParams, req.params);
+    await submitForm(
+      async () => {
+        await editAnswer(ctx, principalOf(req), id, row, parseInput(answerEditSchema, req.body));
+        setFlash(res, 'success', `Row ${row} edited.`);
+        res.redirect(303, `/questionnaires/${id}#row-${row}`);
+      },
+      (f) => renderShow(req, res, f.status, { formError: `Row ${row}: ${Object.values(f.errors)[0] ?? f.message}` }),
+    );
+  });
+
+  routes.post('/questionnaires/:id/answers/:row/approve', 'questionnaires.use', async (req, res) => {
+    const { id, row } = parseInput(rowParams, req.params);
+    await submitForm(
+      async () => {
+        await approveAnswers(ctx, principalOf(req), id, { rows: [row] });
+        res.redirect(303, `/questionnaires/${id}#row-${row}`);
+      },
+      (f) => renderShow(req, res, f.status, { formError: f.message ?? Object.values(f.errors)[0] }),
+    );
+  });
+
+  routes.post('/questionnaires/:id/approve', 'questionnaires.use', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    await submitForm(
+      async () => {
+        const { min_confidence } = parseInput(bulkApproveSchema, req.body);
+        const rows = await approveAnswers(ctx, principalOf(req), id, { minConfidence: min_confidence / 100 });
+        setFlash(res, 'success', `${rows.length} ${rows.length === 1 ? 'answer' : 'answers'} approved (confidence ${min_confidence}% or more, not stale).`);
+        res.redirect(303, `/questionnaires/${id}`);
+      },
+      (f) => renderShow(req, res, f.status, { formError: Object.values(f.errors)[0] ?? f.message }),
+    );
   });
 
   routes.get('/questionnaires/:id/download', 'questionnaires.use', async (req, res) => {

@@ -135,3 +135,66 @@ export async function filledWorkbook(ctx: AppContext, principal: Principal, id: 
   const { content } = await fillWorkbook(original, q.layout.sheet, answerWrites(q.answers, q.layout));
   return { filename: q.filename.replace(/\.xlsx$/i, '') + '-answered.xlsx', content };
 }
+
+/**
+ * A reviewer rewrites one answer: it becomes "edited" (no longer the library's proposal), is no
+ * longer stale (a person vouches for it), and the record keeps what it said before.
+ */
+export async function editAnswer(ctx: AppContext, principal: Principal, id: number, row: number, input: { answer: string; detail: string }): Promise<void> {
+  authorize(principal, 'questionnaires.use');
+  await withActivity(
+    ctx,
+    principal,
+    async (trx) => {
+      const current = await repo.findAnswer(trx, id, row);
+      if (!current) throw AppError.notFound('Answer');
+      const result = { ...(JSON.parse(current.result) as Answer), answer: input.answer, detail: input.detail, stale: false, staleReasons: [] };
+      await repo.updateAnswer(trx, current.id, { answer: input.answer, detail: input.detail, result: JSON.stringify(result), status: 'edited' });
+      return { before: { answer: current.answer, detail: current.detail, status: current.status } };
+    },
+    (r) => ({ action: 'questionnaire.answer_edited', subjectType: 'questionnaire', subjectId: id, details: { row, ...r, after: input } }),
+  );
+}
+
+/**
+ * Approves answers: the rows named, or every matched answer that is not stale and has at least
+ * `minConfidence` (0–1). Unmatched and stale answers are never approved in bulk. Returns the rows.
+ */
+export async function approveAnswers(ctx: AppContext, principal: Principal, id: number, which: { rows: number[] } | { minConfidence: number }): Promise<number[]> {
+  authorize(principal, 'questionnaires.use');
+  return withActivity(
+    ctx,
+    principal,
+    async (trx) => {
+      if (!(await repo.findQuestionnaire(trx, id))) throw AppError.notFound('Questionnaire');
+      const all = await repo.answersOf(trx, id);
+      const chosen =
+        'rows' in which
+          ? all.filter((a) => which.rows.includes(a.row_number))
+          : all.filter((a) => a.status !== 'approved' && a.answer !== null && a.stale === 0 && a.confidence >= which.minConfidence);
+      if ('rows' in which) {
+        const missing = which.rows.filter((r) => !all.some((a) => a.row_number === r));
+        if (missing.length) throw AppError.notFound(`Answer for row ${missing[0]}`);
+        const blank = chosen.filter((a) => a.answer === null);
+        if (blank.length) throw AppError.conflict(`Row ${blank[0]!.row_number} has no answer to approve; edit it first.`);
+      }
+      await repo.approveRows(
+        trx,
+        chosen.map((a) => a.id),
+      );
+      return chosen.map((a) => a.row_number);
+    },
+    (rows) => ({
+      action: 'questionnaire.answers_approved',
+      subjectType: 'questionnaire',
+      subjectId: id,
+      details: { rows, ...('minConfidence' in which ? { min_confidence: which.minConfidence } : {}) },
+    }),
+  );
+}
+
+/** Each answer's review status, by row. */
+export async function reviewStatuses(ctx: AppContext, principal: Principal, id: number): Promise<Map<number, 'auto' | 'edited' | 'approved'>> {
+  authorize(principal, 'questionnaires.use');
+  return new Map((await repo.answersOf(ctx.db, id)).map((a) => [a.row_number, a.status]));
+}

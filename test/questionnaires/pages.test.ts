@@ -111,4 +111,26 @@ describe('questionnaires in the browser', () => {
     const viewer = await signedIn(t.app, await buildUser(ctx, { role: 'viewer' }));
     expect((await viewer.get('/questionnaires')).status).toBe(403);
   }, 120_000);
+
+  it('reviewers edit an answer (recorded, sent as edited), approve one, and approve in bulk only current matched answers', async () => {
+    const id = (await ctx.db.selectFrom('questionnaires').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
+    const rows = async () =>
+      ctx.db.selectFrom('questionnaire_answers').select(['row_number', 'status', 'answer', 'stale']).where('questionnaire_id', '=', id).orderBy('row_number').execute();
+    // Row 5 had no match: it cannot be approved until someone answers it.
+    expect((await cc.post(`/questionnaires/${id}/answers/5/approve`)).status).toBe(409);
+    const bad = await cc.post(`/questionnaires/${id}/answers/5`, { answer: 'Maybe', detail: 'x' });
+    expect(bad.status).toBe(422);
+    expect((await rows()).find((r) => r.row_number === 5)!.status).toBe('auto');
+    expect((await cc.post(`/questionnaires/${id}/answers/5`, { answer: 'N/A', detail: 'We do not share personal details of our staff.' })).status).toBe(303);
+    expect((await rows()).find((r) => r.row_number === 5)).toMatchObject({ status: 'edited', answer: 'N/A', stale: 0 });
+    const edited = await ctx.db.selectFrom('activity').select('details').where('action', '=', 'questionnaire.answer_edited').executeTakeFirstOrThrow();
+    expect(JSON.parse(edited.details).before).toMatchObject({ answer: null, status: 'auto' });
+    const bulk = await cc.post(`/questionnaires/${id}/approve`, { min_confidence: '0' });
+    expect(bulk.status).toBe(303);
+    const after = await rows();
+    // Stale answers stay unapproved; the edited row is current and approved with the rest.
+    for (const r of after) expect(r.status === 'approved', `row ${r.row_number}`).toBe(r.stale === 0 && r.answer !== null);
+    expect((await cc.post(`/questionnaires/${id}/approve`, { min_confidence: '101' })).status).toBe(422);
+    expect((await cc.post(`/questionnaires/999999/approve`, { min_confidence: '50' })).status).toBe(404);
+  }, 120_000);
 });
