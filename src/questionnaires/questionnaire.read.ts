@@ -103,7 +103,11 @@ function questionsOf(grid: Grid, layout: Layout): { questions: Question[]; headi
   return { questions, headings };
 }
 
-function fromGrids(grids: { sheet: string; grid: Grid }[]): ReadQuestionnaire {
+/** Control characters (NUL above all, which PostgreSQL refuses) have no place in a question. */
+const clean = (grid: Grid): Grid => grid.map((row) => row.map((c) => c.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')));
+
+function fromGrids(raw: { sheet: string; grid: Grid }[]): ReadQuestionnaire {
+  const grids = raw.map((g) => ({ sheet: g.sheet.replace(/[\u0000-\u001F\u007F]/g, ''), grid: clean(g.grid) }));
   let chosen: { sheet: string; grid: Grid; found: NonNullable<ReturnType<typeof findHeader>> } | null = null;
   for (const g of grids) {
     const found = findHeader(g.grid);

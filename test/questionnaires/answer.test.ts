@@ -114,6 +114,9 @@ describe('reading a customer workbook', () => {
     await expect(readQuestionnaire(Buffer.from('a,b\n1,2\n'))).rejects.toThrow(/header row/);
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Question,Answer\nIs MFA enforced for staff?,\n', 'utf16le')]);
     expect((await readQuestionnaire(utf16)).questions).toHaveLength(1);
+    // A NUL inside a UTF-16 file's text is dropped, not passed on (PostgreSQL refuses NUL in text).
+    const withNul = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Question,Answer\nIs MFA\u0000 enforced for staff?,\n', 'utf16le')]);
+    expect((await readQuestionnaire(withNul)).questions[0]!.text).toBe('Is MFA enforced for staff?');
   });
 });
 
