@@ -15,6 +15,7 @@ import { seriesEnd } from '../certifications/lifecycle.ts';
 import { listEvents, planCertificationCycle, updateEvent } from '../certifications/programme.service.ts';
 import type { AppContext } from '../context.ts';
 import { addDays, addMonths } from '../dates.ts';
+import { latestAcceptedOfControl } from '../evidence/evidence.repository.ts';
 import { createEvidence, fileStore, reviewEvidence } from '../evidence/evidence.service.ts';
 import { soc2Gap, certificationSpecs, demandSpecs, type AuditSpec, auditSpecs, type CertificationSpec } from './demo.programme.data.ts';
 import type { Timeline } from './demo.timeline.ts';
@@ -146,19 +147,8 @@ function certificationInput(spec: CertificationSpec, today: string, ownerId: num
 
 /** The newest accepted, current evidence of a control collected by `day`; logged on the spot when there is none. */
 async function evidenceFor(ctx: AppContext, people: DemoPeople, controlRef: string, day: string, request: string): Promise<number> {
-  const row = await ctx.db
-    .selectFrom('evidence as e')
-    .innerJoin('evidence_controls as ec', 'ec.evidence_id', 'e.id')
-    .innerJoin('controls as c', 'c.id', 'ec.control_id')
-    .select('e.id')
-    .where('c.ref', '=', controlRef)
-    .where('e.status', '=', 'accepted')
-    .where('e.superseded_by_id', 'is', null)
-    .where('e.collected_at', '<=', day)
-    .orderBy('e.collected_at', 'desc')
-    .orderBy('e.id', 'desc')
-    .executeTakeFirst();
-  if (row) return row.id;
+  const found = await latestAcceptedOfControl(ctx.db, controlRef, day);
+  if (found !== undefined) return found;
   // What the auditors ask for and nobody had filed yet is produced for them, as teams do.
   const id = await createEvidence(
     ctx,

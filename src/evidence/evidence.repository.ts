@@ -300,3 +300,20 @@ export function coveredUntilByControl(db: Db, day: string, scope: EvidenceScope)
     .groupBy('c.ref')
     .execute();
 }
+
+/** The newest accepted, current evidence of a control collected by `day` (the demo answers audit requests with it). */
+export async function latestAcceptedOfControl(db: Kysely<DB>, controlRef: string, day: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('evidence as e')
+    .innerJoin('evidence_controls as ec', 'ec.evidence_id', 'e.id')
+    .innerJoin('controls as c', 'c.id', 'ec.control_id')
+    .select('e.id')
+    .where('c.ref', '=', controlRef)
+    .where('e.status', '=', 'accepted')
+    .where('e.superseded_by_id', 'is', null)
+    .where('e.collected_at', '<=', day)
+    .orderBy('e.collected_at', 'desc')
+    .orderBy('e.id', 'desc')
+    .executeTakeFirst();
+  return row?.id;
+}
