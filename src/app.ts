@@ -11,6 +11,7 @@ import { auditRoutes } from './audits/audits.routes.ts';
 import { findingRoutes } from './audits/findings.routes.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
 import { reportRoutes } from './reports/reports.routes.ts';
+import { answerLibraryRoutes } from './questionnaires/library.routes.ts';
 import { questionnaireRoutes } from './questionnaires/questionnaires.routes.ts';
 import { reportApi } from './reports/reports.api.ts';
 import { portalApi } from './portal/portal.api.ts';
@@ -140,6 +141,8 @@ export async function createApp(ctx: AppContext): Promise<AttestApp> {
   calendarRoutes(routes, ctx);
   portalRoutes(routes, ctx);
   reportRoutes(routes, ctx);
+  // Before the questionnaire routes, whose /questionnaires/:id would otherwise take /questionnaires/library.
+  answerLibraryRoutes(routes, ctx);
   questionnaireRoutes(routes, ctx);
   apiRoutes(routes);
   frameworkApi(routes, ctx);

@@ -69,6 +69,10 @@ export const activityActions = [
   'questionnaire.imported',
   'questionnaire.answer_edited',
   'questionnaire.answers_approved',
+  'questionnaire.answer_assigned',
+  'questionnaire.answer_commented',
+  'questionnaire.columns_corrected',
+  'answer_library.variant_removed',
 ] as const;
 
 export type ActivityAction = (typeof activityActions)[number];

@@ -366,6 +366,8 @@ export interface DB {
   samples: SamplesTable;
   questionnaires: QuestionnairesTable;
   questionnaire_answers: QuestionnaireAnswersTable;
+  questionnaire_comments: QuestionnaireCommentsTable;
+  answer_variants: AnswerVariantsTable;
 }
 
 export interface ReportsTable {
@@ -442,4 +444,27 @@ export interface QuestionnaireAnswersTable {
   /** JSON of the whole proposed answer (controls, requirements, alternatives, stale reasons). */
   result: string;
   status: Generated<'auto' | 'edited' | 'approved'>;
+  assignee_id: number | null;
+}
+
+export interface QuestionnaireCommentsTable {
+  id: Generated<number>;
+  answer_id: number;
+  author_id: number | null;
+  body: string;
+  created_at: string;
+}
+
+/** A customer's phrasing learned from an approved answer: a variant of a library entry's question. */
+export interface AnswerVariantsTable {
+  id: Generated<number>;
+  entry: string;
+  question: string;
+  question_key: string;
+  questionnaire_id: number | null;
+  row_number: number | null;
+  added_by: number | null;
+  added_at: string;
+  removed_at: string | null;
+  removed_by: number | null;
 }

@@ -8,7 +8,8 @@ import type { Relationship } from '../controls/controls.model.ts';
 import { computeCoverage } from '../coverage/coverage.service.ts';
 import { today } from '../dates.ts';
 import { frameworkIdentity } from '../frameworks/frameworks.service.ts';
-import { type AnswerEntry, readAnswerFiles } from './answers.files.ts';
+import type { AnswerEntry } from './answers.files.ts';
+import { loadAnswerLibrary } from './library.service.ts';
 import type { Question } from './questionnaire.read.ts';
 import { Bm25, tokens } from './ranker.ts';
 
@@ -58,18 +59,18 @@ export interface AnswerOptions {
   customer?: string;
   /** Identifies the questionnaire in demand records (a hash of the file). */
   source?: string;
-  /** The library to answer from; the shipped one (controls/answers/) by default. */
-  entries?: AnswerEntry[];
+  /** The library to answer from; by default the shipped one (controls/answers/) with the phrasings approved answers taught it. */
+  entries?: (AnswerEntry & { learned?: { question: string }[] })[];
 }
 
 export async function prepareAnswerer(ctx: AppContext, principal: Principal, options: AnswerOptions = {}): Promise<Answerer> {
   authorize(principal, 'questionnaires.use');
-  const { entries, problems } = options.entries ? { entries: options.entries, problems: [] } : readAnswerFiles();
+  const { entries, problems } = options.entries ? { entries: options.entries, problems: [] } : await loadAnswerLibrary(ctx);
   if (problems.length) ctx.logger.warn({ problems: problems.slice(0, 5) }, 'answer library has problems; run attest answers check');
   const controls = new Map((await listControls(ctx, principal, {}, { limit: 5000, offset: 0 })).items.map((c) => [c.ref, c]));
   const docs = entries.map((e) => ({
     id: e.id,
-    text: [e.question, e.question, ...e.variants, e.detail, ...e.controls.map((r) => controls.get(r)?.title ?? '')].join('\n'),
+    text: [e.question, e.question, ...e.variants, ...(e.learned ?? []).map((v) => v.question), e.detail, ...e.controls.map((r) => controls.get(r)?.title ?? '')].join('\n'),
   }));
   const ranker = new Bm25(docs);
   const byId = new Map(entries.map((e) => [e.id, e]));

@@ -32,6 +32,22 @@ export interface ReadQuestionnaire {
   questions: Question[];
   /** Rows skipped as section headings. */
   headings: number;
+  /** Every sheet's name and the chosen header row's cells, so a person can choose differently. */
+  sheets: string[];
+  columns: string[];
+}
+
+/** A person's choice of sheet, header row (1-based) and columns (0-based), instead of detection. */
+export type LayoutChoice = Layout;
+
+/** A refusal about one field of a person's layout choice. */
+const refuseField = (field: string, message: string) => AppError.invalid([{ field, message }], message);
+
+/** Column letters for people: 0 → A, 27 → AB. */
+export function columnLetter(index: number): string {
+  let out = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) out = String.fromCharCode(65 + ((n - 1) % 26)) + out;
+  return out;
 }
 
 /** A refusal about the file, with the reason as the message too (the CLI and the page show it). */
@@ -106,8 +122,37 @@ function questionsOf(grid: Grid, layout: Layout): { questions: Question[]; headi
 /** Control characters (NUL above all, which PostgreSQL refuses) have no place in a question. */
 const clean = (grid: Grid): Grid => grid.map((row) => row.map((c) => c.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')));
 
-function fromGrids(raw: { sheet: string; grid: Grid }[]): ReadQuestionnaire {
+/** The header row's cells up to its last filled one (at most 52 columns), for the correction form. */
+const headerCells = (grid: Grid, row: number) => {
+  const cells = (grid[row] ?? []).slice(0, 52);
+  let last = cells.length - 1;
+  while (last >= 0 && !cells[last]) last -= 1;
+  return Array.from(cells.slice(0, Math.max(last + 1, 1)), (c) => c ?? '');
+};
+
+function withChoice(grids: { sheet: string; grid: Grid }[], choice: LayoutChoice): ReadQuestionnaire {
+  const g = grids.find((x) => x.sheet === choice.sheet);
+  if (!g) throw refuseField('sheet', `The file has no sheet named "${choice.sheet}".`);
+  const headerRow = choice.headerRow - 1;
+  if (headerRow < 0 || headerRow >= g.grid.length)
+    throw refuseField('header_row', `The sheet "${g.sheet}" has ${g.grid.length} rows; choose a header row between 1 and ${g.grid.length}.`);
+  const used = [choice.question, choice.answer, choice.comment, choice.ref].filter((c): c is number => c !== null);
+  if (new Set(used).size !== used.length) throw refuseField('question', 'Choose a different column for each role.');
+  const layout: Layout = { ...choice, headerRow };
+  const header = g.grid[headerRow] ?? [];
+  const headers: Record<string, string> = {};
+  for (const key of ['question', 'answer', 'comment', 'ref'] as const) {
+    const i = layout[key];
+    if (i !== null) headers[key] = header[i] ?? '';
+  }
+  const { questions, headings } = questionsOf(g.grid, layout);
+  if (questions.length === 0) throw refuseField('question', `Column ${columnLetter(choice.question)} of "${g.sheet}" has no questions under row ${choice.headerRow}.`);
+  return { layout: { ...layout, headerRow: choice.headerRow }, headers, questions, headings, sheets: grids.map((x) => x.sheet), columns: headerCells(g.grid, headerRow) };
+}
+
+function fromGrids(raw: { sheet: string; grid: Grid }[], choice?: LayoutChoice): ReadQuestionnaire {
   const grids = raw.map((g) => ({ sheet: g.sheet.replace(/[\u0000-\u001F\u007F]/g, ''), grid: clean(g.grid) }));
+  if (choice) return withChoice(grids, choice);
   let chosen: { sheet: string; grid: Grid; found: NonNullable<ReturnType<typeof findHeader>> } | null = null;
   for (const g of grids) {
     const found = findHeader(g.grid);
@@ -128,11 +173,18 @@ function fromGrids(raw: { sheet: string; grid: Grid }[]): ReadQuestionnaire {
   }
   const { questions, headings } = questionsOf(chosen.grid, layout);
   if (questions.length === 0) throw refuse(`The sheet "${layout.sheet}" has a header row but no questions under it.`);
-  return { layout: { ...layout, headerRow: layout.headerRow + 1 }, headers, questions, headings };
+  return {
+    layout: { ...layout, headerRow: layout.headerRow + 1 },
+    headers,
+    questions,
+    headings,
+    sheets: grids.map((g) => g.sheet),
+    columns: headerCells(chosen.grid, layout.headerRow),
+  };
 }
 
 /** Reads an xlsx workbook: every sheet as text (merged cells read once, at their top-left cell). */
-export async function readXlsx(content: Buffer): Promise<ReadQuestionnaire> {
+export async function readXlsx(content: Buffer, choice?: LayoutChoice): Promise<ReadQuestionnaire> {
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(content as unknown as ArrayBuffer);
@@ -151,11 +203,11 @@ export async function readXlsx(content: Buffer): Promise<ReadQuestionnaire> {
     });
     return { sheet: ws.name, grid: Array.from(grid, (r) => r ?? []) };
   });
-  return fromGrids(grids);
+  return fromGrids(grids, choice);
 }
 
 /** Reads a CSV file (UTF-8, or UTF-16 with its byte-order mark). */
-export function readCsv(content: Buffer): ReadQuestionnaire {
+export function readCsv(content: Buffer, choice?: LayoutChoice): ReadQuestionnaire {
   let text: string;
   if (content[0] === 0xff && content[1] === 0xfe) text = content.subarray(2).toString('utf16le');
   else {
@@ -172,18 +224,18 @@ export function readCsv(content: Buffer): ReadQuestionnaire {
     throw refuse(`Not a readable CSV: ${(err as Error).message.split('\n')[0]}`);
   }
   if (rows.length > MAX_ROWS) throw refuse(`The file has ${rows.length} rows; at most ${MAX_ROWS} are read.`);
-  return fromGrids([{ sheet: 'csv', grid: rows.map((r) => r.map((c) => c.trim())) }]);
+  return fromGrids([{ sheet: 'csv', grid: rows.map((r) => r.map((c) => c.trim())) }], choice);
 }
 
 /** Reads by content: a ZIP signature is an xlsx; anything else is tried as CSV. */
-export async function readQuestionnaire(content: Buffer): Promise<ReadQuestionnaire> {
+export async function readQuestionnaire(content: Buffer, choice?: LayoutChoice): Promise<ReadQuestionnaire> {
   if (content.length === 0) throw refuse('The file is empty.');
-  if (content.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return readXlsx(content);
+  if (content.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return readXlsx(content, choice);
   if (content.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) {
     throw refuse('This is an old .xls workbook or a password-protected one. Save it as .xlsx without a password.');
   }
   if (content.includes(0)) {
     if (!(content[0] === 0xff && content[1] === 0xfe)) throw refuse('This is not a spreadsheet (xlsx or CSV).');
   }
-  return readCsv(content);
+  return readCsv(content, choice);
 }

@@ -13,8 +13,21 @@ import { uploadParser } from '../http/upload.ts';
 import { parseInput } from '../http/validate.ts';
 import { planAnswerPack } from './answer-pack.ts';
 import { answersCsv, answersJson } from './answers.format.ts';
-import { approveAnswers, editAnswer, filledWorkbook, getQuestionnaire, importQuestionnaire, listQuestionnaires, reviewStatuses } from './questionnaires.service.ts';
-import { answerEditSchema, bulkApproveSchema, rowParams } from './review.schema.ts';
+import { reviewFilters, reviewView } from './questionnaires.presenter.ts';
+import {
+  approveAnswers,
+  assignAnswer,
+  assignableUsers,
+  commentOnAnswer,
+  correctColumns,
+  editAnswer,
+  filledWorkbook,
+  getQuestionnaire,
+  importQuestionnaire,
+  listQuestionnaires,
+  reviewState,
+} from './questionnaires.service.ts';
+import { answerEditSchema, assignSchema, bulkApproveSchema, commentSchema, layoutSchema, rowParams } from './review.schema.ts';
 import { setFlash } from '../http/flash.ts';
 import { submitForm } from '../http/forms.ts';
 import { startReport } from '../reports/reports.service.ts';
@@ -24,10 +37,23 @@ const idParam = z.object({ id: dbId });
 const customerSchema = z.object({
   customer: z.string({ error: 'Name the customer.' }).trim().min(1, 'Name the customer.').max(200, 'At most 200 characters.'),
 });
-const filterSchema = z.object({
-  show: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['all', 'unanswered', 'stale', 'low'], { error: 'Choose a listed filter.' }).default('all')),
+const REVIEW_PER_PAGE = 50;
+const reviewQuery = z.object({
+  show: z.preprocess((v) => (v === '' ? undefined : v), z.enum(reviewFilters, { error: 'Choose a listed filter.' }).default('all')),
+  page: pageQuery,
 });
 const formatSchema = z.object({ format: z.enum(['xlsx', 'csv', 'json'], { error: 'Choose xlsx, csv or json.' }) });
+
+/** The review page's filter and page, kept across a form's redirect. */
+const returnQuery = (req: Request) => {
+  const params = new URLSearchParams();
+  for (const key of ['show', 'page']) {
+    const v = req.query[key];
+    if (typeof v === 'string' && /^[a-z0-9]{1,12}$/.test(v)) params.set(key, v);
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+};
 
 export function questionnaireRoutes(routes: Routes, ctx: AppContext): void {
   const upload = uploadParser({ tmpDir: () => fileStore(ctx).tmpDir, maxBytes: ctx.config.uploadMaxBytes, field: 'file', maxFiles: 1 });
@@ -66,14 +92,10 @@ export function questionnaireRoutes(routes: Routes, ctx: AppContext): void {
 
   const renderShow = async (req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) => {
     const { id } = parseInput(idParam, req.params);
-    const { show } = parseInput(filterSchema, req.query);
+    const { show, page } = parseInput(reviewQuery, req.query);
     const principal = principalOf(req);
-    const [q, statuses] = await Promise.all([getQuestionnaire(ctx, principal, id), reviewStatuses(ctx, principal, id)]);
-    type A = (typeof q.answers)[number];
-    const keep = { all: () => true, unanswered: (a: A) => a.entry === null && a.answer === null, stale: (a: A) => a.stale, low: (a: A) => a.entry !== null && a.confidence < 0.5 }[
-      show
-    ];
-    const approved = [...statuses.values()].filter((s) => s === 'approved').length;
+    const [q, states, people] = await Promise.all([getQuestionnaire(ctx, principal, id), reviewState(ctx, principal, id), assignableUsers(ctx, principal)]);
+    const view = reviewView(q, states, people, { show, me: principal.userId, page, perPage: REVIEW_PER_PAGE });
     res.set('Cache-Control', 'no-store');
     res.status(status).render('questionnaires/show', {
       title: `${q.customer} · ${q.filename}`,
@@ -81,24 +103,10 @@ export function questionnaireRoutes(routes: Routes, ctx: AppContext): void {
       q,
       show,
       isXlsx: q.mediaType.includes('spreadsheet'),
-      counts: {
-        all: q.answers.length,
-        unanswered: q.answers.filter((a) => a.entry === null && a.answer === null).length,
-        stale: q.answers.filter((a) => a.stale).length,
-        low: q.answers.filter((a) => a.entry !== null && a.confidence < 0.5).length,
-        approved,
-      },
-      answers: q.answers.filter(keep).map((a) => ({
-        ...a,
-        status: statuses.get(a.row) ?? 'auto',
-        percent: Math.round(a.confidence * 100),
-        tone: a.answer === null ? 'muted' : a.stale ? 'warn' : a.answer === 'No' ? 'danger' : a.answer === 'Partial' ? 'warn' : 'ok',
-        options: ['Yes', 'No', 'Partial', 'N/A'].map((v) => ({ value: v, selected: v === a.answer })),
-        requirementsText: Object.entries(a.requirements)
-          .map(([fw, refs]) => `${fw}: ${refs.slice(0, 3).join(', ')}`)
-          .join(' · '),
-      })),
+      ...view,
+      pagination: pageView(view.total, page, REVIEW_PER_PAGE, req.query as Record<string, string | undefined>),
       minConfidence: 70,
+      here: returnQuery(req),
       ...extra,
     });
   };
@@ -111,7 +119,7 @@ export function questionnaireRoutes(routes: Routes, ctx: AppContext): void {
       async () => {
         await editAnswer(ctx, principalOf(req), id, row, parseInput(answerEditSchema, req.body));
         setFlash(res, 'success', `Row ${row} edited.`);
-        res.redirect(303, `/questionnaires/${id}#row-${row}`);
+        res.redirect(303, `/questionnaires/${id}${returnQuery(req)}#row-${row}`);
       },
       (f) => renderShow(req, res, f.status, { formError: `Row ${row}: ${Object.values(f.errors)[0] ?? f.message}` }),
     );
@@ -122,7 +130,7 @@ export function questionnaireRoutes(routes: Routes, ctx: AppContext): void {
     await submitForm(
       async () => {
         await approveAnswers(ctx, principalOf(req), id, { rows: [row] });
-        res.redirect(303, `/questionnaires/${id}#row-${row}`);
+        res.redirect(303, `/questionnaires/${id}${returnQuery(req)}#row-${row}`);
       },
       (f) => renderShow(req, res, f.status, { formError: f.message ?? Object.values(f.errors)[0] }),
     );
@@ -138,6 +146,44 @@ export function questionnaireRoutes(routes: Routes, ctx: AppContext): void {
         res.redirect(303, `/questionnaires/${id}`);
       },
       (f) => renderShow(req, res, f.status, { formError: Object.values(f.errors)[0] ?? f.message }),
+    );
+  });
+
+  routes.post('/questionnaires/:id/answers/:row/assign', 'questionnaires.use', async (req, res) => {
+    const { id, row } = parseInput(rowParams, req.params);
+    await submitForm(
+      async () => {
+        const { assignee } = parseInput(assignSchema, req.body);
+        await assignAnswer(ctx, principalOf(req), id, row, assignee);
+        setFlash(res, 'success', assignee === null ? `Row ${row} unassigned.` : `Row ${row} assigned.`);
+        res.redirect(303, `/questionnaires/${id}${returnQuery(req)}#row-${row}`);
+      },
+      (f) => renderShow(req, res, f.status, { formError: `Row ${row}: ${Object.values(f.errors)[0] ?? f.message}` }),
+    );
+  });
+
+  routes.post('/questionnaires/:id/answers/:row/comments', 'questionnaires.use', async (req, res) => {
+    const { id, row } = parseInput(rowParams, req.params);
+    await submitForm(
+      async () => {
+        const { body } = parseInput(commentSchema, req.body);
+        await commentOnAnswer(ctx, principalOf(req), id, row, body);
+        setFlash(res, 'success', `Comment added to row ${row}.`);
+        res.redirect(303, `/questionnaires/${id}${returnQuery(req)}#row-${row}`);
+      },
+      (f) => renderShow(req, res, f.status, { formError: `Row ${row}: ${Object.values(f.errors)[0] ?? f.message}` }),
+    );
+  });
+
+  routes.post('/questionnaires/:id/columns', 'questionnaires.use', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    await submitForm(
+      async () => {
+        const { questions } = await correctColumns(ctx, principalOf(req), id, parseInput(layoutSchema, req.body));
+        setFlash(res, 'success', `Read again with your columns: ${questions} questions answered afresh.`);
+        res.redirect(303, `/questionnaires/${id}`);
+      },
+      (f) => renderShow(req, res, f.status, { columnsError: Object.values(f.errors)[0] ?? f.message, columnsOpen: true }),
     );
   });
 

@@ -5,7 +5,8 @@ import type { AppContext } from '../context.ts';
 import { fileStore } from '../evidence/evidence.service.ts';
 import { AppError } from '../http/errors.ts';
 import { type Answer, answerQuestions } from './answer.service.ts';
-import { type Layout, readQuestionnaire } from './questionnaire.read.ts';
+import { type Layout, type LayoutChoice, type ReadQuestionnaire, readQuestionnaire } from './questionnaire.read.ts';
+import { learnPhrasings } from './library.service.ts';
 import * as repo from './questionnaires.repository.ts';
 import { fillWorkbook } from './workbook.fill.ts';
 import { answerWrites } from './answers.format.ts';
@@ -31,11 +32,32 @@ export interface Questionnaire {
   mediaType: string;
   sha256: string;
   size: number;
-  layout: Layout & { headers: Record<string, string>; headings: number };
+  layout: StoredLayout;
   createdAt: string;
   createdBy: string | null;
   answers: Answer[];
 }
+
+/** What was detected (or chosen) in the file, as stored with the questionnaire. */
+export type StoredLayout = Layout & { headers: Record<string, string>; headings: number; sheets?: string[]; columns?: string[] };
+
+const storedLayout = (read: ReadQuestionnaire): string =>
+  JSON.stringify({ ...read.layout, headers: read.headers, headings: read.headings, sheets: read.sheets, columns: read.columns });
+
+const answerRows = (questionnaireId: number, answers: Answer[]) =>
+  answers.map((a) => ({
+    questionnaire_id: questionnaireId,
+    row_number: a.row,
+    ref: a.ref,
+    question: a.question,
+    answer: a.answer,
+    detail: a.detail,
+    confidence: a.confidence,
+    entry: a.entry,
+    stale: a.stale ? 1 : 0,
+    result: JSON.stringify(a),
+    status: 'auto' as const,
+  }));
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -55,26 +77,11 @@ export async function importQuestionnaire(ctx: AppContext, principal: Principal,
         media_type: isXlsx ? XLSX : 'text/csv',
         sha256: stored.sha256,
         size: stored.size,
-        layout: JSON.stringify({ ...read.layout, headers: read.headers, headings: read.headings }),
+        layout: storedLayout(read),
         created_by: principal.userId,
         created_at: ctx.clock().toISOString(),
       });
-      await repo.insertAnswers(
-        trx,
-        answers.map((a) => ({
-          questionnaire_id: id,
-          row_number: a.row,
-          ref: a.ref,
-          question: a.question,
-          answer: a.answer,
-          detail: a.detail,
-          confidence: a.confidence,
-          entry: a.entry,
-          stale: a.stale ? 1 : 0,
-          result: JSON.stringify(a),
-          status: 'auto',
-        })),
-      );
+      await repo.insertAnswers(trx, answerRows(id, answers));
       return id;
     },
     (id) => ({
@@ -182,19 +189,122 @@ export async function approveAnswers(ctx: AppContext, principal: Principal, id: 
         trx,
         chosen.map((a) => a.id),
       );
-      return chosen.map((a) => a.row_number);
+      const learned = await learnPhrasings(trx, principal, ctx.clock().toISOString(), id, chosen);
+      return { rows: chosen.map((a) => a.row_number), learned };
     },
-    (rows) => ({
+    ({ rows, learned }) => ({
       action: 'questionnaire.answers_approved',
       subjectType: 'questionnaire',
       subjectId: id,
-      details: { rows, ...('minConfidence' in which ? { min_confidence: which.minConfidence } : {}) },
+      details: { rows, learned_variants: learned, ...('minConfidence' in which ? { min_confidence: which.minConfidence } : {}) },
     }),
+  ).then((r) => r.rows);
+}
+
+export interface ReviewState {
+  status: 'auto' | 'edited' | 'approved';
+  assignee: { id: number; email: string; name: string | null } | null;
+  comments: { id: number; body: string; author: string | null; createdAt: string }[];
+}
+
+/** Each answer's review state by row: status, assignee and comments. */
+export async function reviewState(ctx: AppContext, principal: Principal, id: number): Promise<Map<number, ReviewState>> {
+  authorize(principal, 'questionnaires.use');
+  const rows = await repo.reviewRows(ctx.db, id);
+  const comments = await repo.commentsOn(
+    ctx.db,
+    rows.filter((r) => Number(r.comments ?? 0) > 0).map((r) => r.id),
+  );
+  return new Map(
+    rows.map((r) => [
+      r.row_number,
+      {
+        status: r.status,
+        assignee: r.assignee_id === null ? null : { id: r.assignee_id, email: r.assignee_email ?? '', name: r.assignee_name ?? null },
+        comments: comments.filter((c) => c.answer_id === r.id).map((c) => ({ id: c.id, body: c.body, author: c.author_name || c.author_email, createdAt: c.created_at })),
+      },
+    ]),
   );
 }
 
-/** Each answer's review status, by row. */
-export async function reviewStatuses(ctx: AppContext, principal: Principal, id: number): Promise<Map<number, 'auto' | 'edited' | 'approved'>> {
+/** People an answer can be assigned to. */
+export async function assignableUsers(ctx: AppContext, principal: Principal) {
   authorize(principal, 'questionnaires.use');
-  return new Map((await repo.answersOf(ctx.db, id)).map((a) => [a.row_number, a.status]));
+  return repo.assignableUsers(ctx.db);
+}
+
+/** Assigns one answer to a person who works on questionnaires (or to nobody); recorded. */
+export async function assignAnswer(ctx: AppContext, principal: Principal, id: number, row: number, assigneeId: number | null): Promise<void> {
+  authorize(principal, 'questionnaires.use');
+  await withActivity(
+    ctx,
+    principal,
+    async (trx) => {
+      const current = await repo.findAnswer(trx, id, row);
+      if (!current) throw AppError.notFound('Answer');
+      if (assigneeId !== null && !(await repo.assignableUsers(trx)).some((u) => u.id === assigneeId)) {
+        throw AppError.invalid([{ field: 'assignee', message: 'Choose an active person who works on questionnaires.' }]);
+      }
+      await repo.setAssignee(trx, current.id, assigneeId);
+      return { before: current.assignee_id };
+    },
+    (r) => ({ action: 'questionnaire.answer_assigned', subjectType: 'questionnaire', subjectId: id, details: { row, assignee: assigneeId, before: r.before } }),
+  );
+}
+
+/** Comments on one answer; recorded. */
+export async function commentOnAnswer(ctx: AppContext, principal: Principal, id: number, row: number, body: string): Promise<number> {
+  authorize(principal, 'questionnaires.use');
+  return withActivity(
+    ctx,
+    principal,
+    async (trx) => {
+      const current = await repo.findAnswer(trx, id, row);
+      if (!current) throw AppError.notFound('Answer');
+      return repo.insertComment(trx, { answer_id: current.id, author_id: principal.userId, body, created_at: ctx.clock().toISOString() });
+    },
+    (commentId) => ({ action: 'questionnaire.answer_commented', subjectType: 'questionnaire', subjectId: id, details: { row, comment: commentId } }),
+  );
+}
+
+async function refuseOnceReviewed(db: repo.Db, id: number): Promise<void> {
+  const reviewed = (await repo.reviewRows(db, id)).filter((r) => r.status !== 'auto' || r.assignee_id !== null || Number(r.comments ?? 0) > 0);
+  if (reviewed.length === 0) return;
+  const more = reviewed.length > 1 ? ` and ${reviewed.length - 1} more` : '';
+  throw AppError.conflict(`Review has started (row ${reviewed[0]!.row_number}${more}); upload the file again to read it differently.`);
+}
+
+/**
+ * A person corrects what detection chose (sheet, header row, columns): the stored file is read again
+ * with their choice and answered afresh. Only before review starts — once an answer is edited,
+ * approved, assigned or commented on, re-reading would throw that work away, so it is refused.
+ */
+export async function correctColumns(ctx: AppContext, principal: Principal, id: number, choice: LayoutChoice): Promise<{ questions: number }> {
+  authorize(principal, 'questionnaires.use');
+  const q = await repo.findQuestionnaire(ctx.db, id);
+  if (!q) throw AppError.notFound('Questionnaire');
+  await refuseOnceReviewed(ctx.db, id);
+  const read = await readQuestionnaire(await fileStore(ctx).read(q.sha256), choice);
+  const answers = await answerQuestions(ctx, principal, read.questions, { customer: q.customer, source: q.filename });
+  return withActivity(
+    ctx,
+    principal,
+    async (trx) => {
+      // Again inside the unit of work: someone may have started while the file was being read.
+      await refuseOnceReviewed(trx, id);
+      const before = JSON.parse(q.layout) as StoredLayout;
+      await repo.replaceAnswers(trx, id, answerRows(id, answers), storedLayout(read));
+      return { questions: answers.length, before };
+    },
+    (r) => ({
+      action: 'questionnaire.columns_corrected',
+      subjectType: 'questionnaire',
+      subjectId: id,
+      details: {
+        before: { sheet: r.before.sheet, headerRow: r.before.headerRow, question: r.before.question, answer: r.before.answer, comment: r.before.comment, ref: r.before.ref },
+        after: choice,
+        questions: r.questions,
+      },
+    }),
+  ).then((r) => ({ questions: r.questions }));
 }
