@@ -317,3 +317,28 @@ export async function latestAcceptedOfControl(db: Kysely<DB>, controlRef: string
     .executeTakeFirst();
   return row?.id;
 }
+
+/**
+ * Evidence that may go to a customer on `day`: shareable, accepted, current, collected by then and
+ * valid that day, for the given controls — with each item's files. For answer packs' appendices.
+ */
+export async function shareableCurrentOfControls(db: Db, refs: string[], day: string) {
+  if (refs.length === 0) return [];
+  const items = await db
+    .selectFrom('evidence as e')
+    .innerJoin('evidence_controls as ec', 'ec.evidence_id', 'e.id')
+    .innerJoin('controls as c', 'c.id', 'ec.control_id')
+    .select(['e.id', 'e.title', 'e.kind', 'e.collected_at', 'e.valid_until', 'c.ref as control_ref'])
+    .where('c.ref', 'in', refs)
+    .where('e.shareable', '=', 1)
+    .where('e.status', '=', 'accepted')
+    .where('e.superseded_by_id', 'is', null)
+    .where('e.collected_at', '<=', day)
+    .where('e.valid_until', '>=', day)
+    .orderBy('c.ref')
+    .orderBy('e.collected_at', 'desc')
+    .execute();
+  const ids = [...new Set(items.map((i) => i.id))];
+  const files = ids.length ? await db.selectFrom('evidence_files').select(['evidence_id', 'filename', 'sha256', 'size']).where('evidence_id', 'in', ids).orderBy('id').execute() : [];
+  return items.map((i) => ({ ...i, files: files.filter((f) => f.evidence_id === i.id) }));
+}

@@ -372,3 +372,21 @@ export async function downloadFile(
   );
   return { file, content };
 }
+
+/**
+ * Evidence that may be shown to a customer about these controls on `day`: only items marked
+ * shareable, whoever asks (a pack for a customer never lists internal evidence), accepted and current.
+ */
+export async function shareableEvidenceOf(ctx: AppContext, principal: Principal, controlRefs: string[], day: string) {
+  authorize(principal, 'evidence.read');
+  const rows = await repo.shareableCurrentOfControls(ctx.db, controlRefs, day);
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    kind: r.kind,
+    collectedAt: r.collected_at,
+    validUntil: r.valid_until,
+    control: r.control_ref,
+    files: r.files.map((f) => ({ name: f.filename, sha256: f.sha256, size: f.size })),
+  }));
+}

@@ -1,8 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settled } from '../../src/reports/reports.service.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
-import { buildUser } from '../helpers/factories.ts';
+import { buildEvidence, buildUser } from '../helpers/factories.ts';
 import { type Browser, buildApp, csrfFrom, signedIn, type TestApp } from '../helpers/http.ts';
 
 // Customer-compliance staff in a browser: upload a customer's workbook, see what was found and
@@ -83,8 +86,16 @@ describe('questionnaires in the browser', () => {
     expect(trail.map((r) => r.action)).toEqual(['questionnaire.imported']);
   }, 120_000);
 
-  it('builds the PDF answer pack as a report customer-compliance staff may open', async () => {
+  it('builds the PDF answer pack as a report customer-compliance staff may open, with an appendix of the shareable evidence behind the answers', async () => {
     const id = (await ctx.db.selectFrom('questionnaires').select('id').executeTakeFirstOrThrow()).id;
+    // A reviewer vouches for the MFA answer (so it goes out as true); one of its controls has a
+    // shareable accepted item and an internal one: only the shareable one may reach the customer.
+    const mfa = await ctx.db.selectFrom('questionnaire_answers').select(['result']).where('questionnaire_id', '=', id).where('row_number', '=', 3).executeTakeFirstOrThrow();
+    const control = (JSON.parse(mfa.result) as { controls: string[] }).controls[0]!;
+    expect((await cc.post(`/questionnaires/${id}/answers/3`, { answer: 'Yes', detail: 'MFA is enforced for every administrator.' })).status).toBe(303);
+    await buildEvidence(ctx, { title: 'MFA enforcement report Q4', controls: [control], shareable: true, review: 'accepted' });
+    await buildEvidence(ctx, { title: 'Internal IdP export', controls: [control], shareable: false, review: 'accepted' });
+    await buildEvidence(ctx, { title: 'Shareable but waiting for review', controls: [control], shareable: true });
     const built = await cc.post(`/questionnaires/${id}/pack`);
     expect(built.status).toBe(303);
     const reportId = Number(/\/reports\/(\d+)$/.exec(built.headers.location ?? '')?.[1]);
@@ -92,6 +103,24 @@ describe('questionnaires in the browser', () => {
     const page = await cc.get(`/reports/${reportId}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Security questionnaire answers for Fabrikam');
+    const fileHref = /href="(\/reports\/\d+\/files\/\d+)"/.exec(page.text)?.[1];
+    const pdf = await cc
+      .get(fileHref!)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(pdf.status).toBe(200);
+    const file = path.join(ctx.config.dataDir, 'pack.pdf');
+    fs.writeFileSync(file, pdf.body as Buffer);
+    const text = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('Appendix: evidence behind these answers');
+    expect(text).toContain('MFA enforcement report Q4');
+    expect(text).toContain('Evidence: E1');
+    expect(text).not.toContain('Internal IdP export');
+    expect(text).not.toContain('waiting for review');
   }, 120_000);
 
   it('refuses what is not a questionnaire, or a missing customer, saying why, and saves nothing', async () => {
@@ -123,7 +152,7 @@ describe('questionnaires in the browser', () => {
     expect((await rows()).find((r) => r.row_number === 5)!.status).toBe('auto');
     expect((await cc.post(`/questionnaires/${id}/answers/5`, { answer: 'N/A', detail: 'We do not share personal details of our staff.' })).status).toBe(303);
     expect((await rows()).find((r) => r.row_number === 5)).toMatchObject({ status: 'edited', answer: 'N/A', stale: 0 });
-    const edited = await ctx.db.selectFrom('activity').select('details').where('action', '=', 'questionnaire.answer_edited').executeTakeFirstOrThrow();
+    const edited = await ctx.db.selectFrom('activity').select('details').where('action', '=', 'questionnaire.answer_edited').orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(JSON.parse(edited.details).before).toMatchObject({ answer: null, status: 'auto' });
     const bulk = await cc.post(`/questionnaires/${id}/approve`, { min_confidence: '0' });
     expect(bulk.status).toBe(303);
