@@ -12,6 +12,7 @@ import { findingRoutes } from './audits/findings.routes.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
 import { reportRoutes } from './reports/reports.routes.ts';
 import { answerLibraryRoutes } from './questionnaires/library.routes.ts';
+import { questionnaireApi } from './questionnaires/questionnaires.api.ts';
 import { questionnaireRoutes } from './questionnaires/questionnaires.routes.ts';
 import { reportApi } from './reports/reports.api.ts';
 import { portalApi } from './portal/portal.api.ts';
@@ -155,6 +156,7 @@ export async function createApp(ctx: AppContext): Promise<AttestApp> {
   calendarApi(routes, ctx);
   portalApi(routes, ctx);
   reportApi(routes, ctx);
+  questionnaireApi(routes, ctx);
   app.use(routes.router);
 
   app.use((req, _res, next) => next(new AppError('not_found', `Nothing is at ${req.path}.`)));

@@ -7,6 +7,7 @@ import { certificationPaths } from './openapi.certifications.ts';
 
 import { auditPaths } from './openapi.audits.ts';
 import { reportPaths } from './openapi.reports.ts';
+import { questionnairePaths } from './openapi.questionnaires.ts';
 
 type PathItem = Record<string, unknown>;
 
@@ -56,6 +57,7 @@ export function addApiPaths(more: Record<string, PathItem>): void {
 
 addApiPaths(auditPaths);
 addApiPaths(reportPaths);
+addApiPaths(questionnairePaths);
 
 export function openApiDocument(): Record<string, unknown> {
   return {

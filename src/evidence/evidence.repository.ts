@@ -339,6 +339,8 @@ export async function shareableCurrentOfControls(db: Db, refs: string[], day: st
     .orderBy('e.collected_at', 'desc')
     .execute();
   const ids = [...new Set(items.map((i) => i.id))];
-  const files = ids.length ? await db.selectFrom('evidence_files').select(['evidence_id', 'filename', 'sha256', 'size']).where('evidence_id', 'in', ids).orderBy('id').execute() : [];
+  const files = ids.length
+    ? await db.selectFrom('evidence_files').select(['evidence_id', 'filename', 'sha256', 'size']).where('evidence_id', 'in', ids).orderBy('id').execute()
+    : [];
   return items.map((i) => ({ ...i, files: files.filter((f) => f.evidence_id === i.id) }));
 }

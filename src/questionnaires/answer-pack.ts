@@ -80,7 +80,12 @@ export async function planAnswerPack(ctx: AppContext, principal: Principal, inpu
       },
       appendix: appendix.items,
       answers: input.answers.map((a) => ({
-        evidence: sentAsTrue(a) ? [...new Set(a.controls.flatMap((c) => appendix.byControl.get(c) ?? []))].sort((x, y) => x - y).map((n) => `E${n}`).join(', ') : '',
+        evidence: sentAsTrue(a)
+          ? [...new Set(a.controls.flatMap((c) => appendix.byControl.get(c) ?? []))]
+              .sort((x, y) => x - y)
+              .map((n) => `E${n}`)
+              .join(', ')
+          : '',
         ref: a.ref ?? `Row ${a.row}`,
         question: a.question,
         // A stale or unmatched answer is not sent as if it were true: it says it is being confirmed.

@@ -11,8 +11,6 @@ import { pageQuery, pageView } from '../http/pagination.ts';
 import type { Routes } from '../http/routes.ts';
 import { uploadParser } from '../http/upload.ts';
 import { parseInput } from '../http/validate.ts';
-import { planAnswerPack } from './answer-pack.ts';
-import { answersCsv, answersJson } from './answers.format.ts';
 import { reviewFilters, reviewView } from './questionnaires.presenter.ts';
 import {
   approveAnswers,
@@ -21,28 +19,24 @@ import {
   commentOnAnswer,
   correctColumns,
   editAnswer,
-  filledWorkbook,
   getQuestionnaire,
   importQuestionnaire,
   listQuestionnaires,
+  questionnaireDownload,
   reviewState,
+  startAnswerPack,
 } from './questionnaires.service.ts';
-import { answerEditSchema, assignSchema, bulkApproveSchema, commentSchema, layoutSchema, rowParams } from './review.schema.ts';
+import { answerEditSchema, assignSchema, bulkApproveSchema, commentSchema, customerSchema, formatSchema, layoutSchema, rowParams } from './review.schema.ts';
 import { setFlash } from '../http/flash.ts';
 import { submitForm } from '../http/forms.ts';
-import { startReport } from '../reports/reports.service.ts';
 
 const PER_PAGE = 25;
 const idParam = z.object({ id: dbId });
-const customerSchema = z.object({
-  customer: z.string({ error: 'Name the customer.' }).trim().min(1, 'Name the customer.').max(200, 'At most 200 characters.'),
-});
 const REVIEW_PER_PAGE = 50;
 const reviewQuery = z.object({
   show: z.preprocess((v) => (v === '' ? undefined : v), z.enum(reviewFilters, { error: 'Choose a listed filter.' }).default('all')),
   page: pageQuery,
 });
-const formatSchema = z.object({ format: z.enum(['xlsx', 'csv', 'json'], { error: 'Choose xlsx, csv or json.' }) });
 
 /** The review page's filter and page, kept across a form's redirect. */
 const returnQuery = (req: Request) => {
@@ -190,25 +184,15 @@ export function questionnaireRoutes(routes: Routes, ctx: AppContext): void {
   routes.get('/questionnaires/:id/download', 'questionnaires.use', async (req, res) => {
     const { id } = parseInput(idParam, req.params);
     const { format } = parseInput(formatSchema, req.query);
-    const principal = principalOf(req);
+    const file = await questionnaireDownload(ctx, principalOf(req), id, format);
     res.set('Cache-Control', 'no-store');
     res.set('X-Content-Type-Options', 'nosniff');
-    if (format === 'xlsx') {
-      const { filename, content } = await filledWorkbook(ctx, principal, id);
-      return res.attachment(filename).type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(content);
-    }
-    const q = await getQuestionnaire(ctx, principal, id);
-    const base = q.filename.replace(/\.(xlsx|csv)$/i, '');
-    if (format === 'csv') return res.attachment(`${base}-answers.csv`).type('text/csv; charset=utf-8').send(answersCsv(q.answers));
-    res.attachment(`${base}-answers.json`).json(answersJson(q.answers));
+    res.attachment(file.filename).type(file.type).send(file.content);
   });
 
   routes.post('/questionnaires/:id/pack', 'questionnaires.use', async (req, res) => {
     const { id } = parseInput(idParam, req.params);
-    const principal = principalOf(req);
-    const q = await getQuestionnaire(ctx, principal, id);
-    const { request, build } = await planAnswerPack(ctx, principal, { customer: q.customer, questionnaire: q.filename, answers: q.answers });
-    const started = await startReport(ctx, principal, request, build);
+    const started = await startAnswerPack(ctx, principalOf(req), id);
     res.redirect(303, `/reports/${started.id}`);
   });
 }

@@ -9,7 +9,9 @@ import { type Layout, type LayoutChoice, type ReadQuestionnaire, readQuestionnai
 import { learnPhrasings } from './library.service.ts';
 import * as repo from './questionnaires.repository.ts';
 import { fillWorkbook } from './workbook.fill.ts';
-import { answerWrites } from './answers.format.ts';
+import { answerWrites, answersCsv, answersJson } from './answers.format.ts';
+import { planAnswerPack } from './answer-pack.ts';
+import { startReport } from '../reports/reports.service.ts';
 
 // Imported questionnaires: the customer's file kept content-addressed (as evidence files are),
 // what was detected in it, and the answer proposed for every question, in one unit of work with
@@ -141,6 +143,27 @@ export async function filledWorkbook(ctx: AppContext, principal: Principal, id: 
   // The layout's header row is 1-based for people; answerWrites needs the 0-based columns it kept.
   const { content } = await fillWorkbook(original, q.layout.sheet, answerWrites(q.answers, q.layout));
   return { filename: q.filename.replace(/\.xlsx$/i, '') + '-answered.xlsx', content };
+}
+
+/** Starts the PDF answer pack of a questionnaire: a report, built in the background. */
+export async function startAnswerPack(ctx: AppContext, principal: Principal, id: number): Promise<{ id: number }> {
+  const q = await getQuestionnaire(ctx, principal, id);
+  const { request, build } = await planAnswerPack(ctx, principal, { customer: q.customer, questionnaire: q.filename, answers: q.answers });
+  return startReport(ctx, principal, request, build);
+}
+
+/** The answers to send back: their workbook filled in, CSV or JSON. */
+export async function questionnaireDownload(
+  ctx: AppContext,
+  principal: Principal,
+  id: number,
+  format: 'xlsx' | 'csv' | 'json',
+): Promise<{ filename: string; type: string; content: Buffer | string }> {
+  if (format === 'xlsx') return { ...(await filledWorkbook(ctx, principal, id)), type: XLSX };
+  const q = await getQuestionnaire(ctx, principal, id);
+  const base = q.filename.replace(/\.(xlsx|csv)$/i, '');
+  if (format === 'csv') return { filename: `${base}-answers.csv`, type: 'text/csv; charset=utf-8', content: answersCsv(q.answers) };
+  return { filename: `${base}-answers.json`, type: 'application/json; charset=utf-8', content: JSON.stringify(answersJson(q.answers), null, 2) };
 }
 
 /**

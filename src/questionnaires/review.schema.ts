@@ -15,7 +15,8 @@ export const bulkApproveSchema = z.object({
 export const rowParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647), row: z.coerce.number().int().positive().max(1_000_000) });
 
 const optionalId = z.preprocess(
-  (v) => (v === '' || v === null || v === undefined ? null : v),
+  // Empty (the form's "Nobody") or null unassigns; a missing field is a mistake, not a choice.
+  (v) => (v === '' || v === null ? null : v),
   z.coerce.number({ error: 'Choose a person from the list.' }).int('Choose a person from the list.').positive('Choose a person from the list.').max(2_147_483_647).nullable(),
 );
 
@@ -56,3 +57,11 @@ export const layoutSchema = z
     comment: v.comment ? columnIndex(v.comment) : null,
     ref: v.ref ? columnIndex(v.ref) : null,
   }));
+
+/** The customer a questionnaire came from (uploads). */
+export const customerSchema = z.object({
+  customer: z.string({ error: 'Name the customer.' }).trim().min(1, 'Name the customer.').max(200, 'At most 200 characters.'),
+});
+
+/** The format answers are sent back in. */
+export const formatSchema = z.object({ format: z.enum(['xlsx', 'csv', 'json'], { error: 'Choose xlsx, csv or json.' }) });
