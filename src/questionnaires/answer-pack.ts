@@ -2,7 +2,7 @@ import type { Principal } from '../auth/principal.ts';
 import { certificationKindLabels } from '../certifications/certifications.model.ts';
 import type { AppContext } from '../context.ts';
 import { formatDayLong, today } from '../dates.ts';
-import { issueFacts, mayGenerate, outputName, writePdf } from '../reports/document.ts';
+import { type IssueFacts, issueFacts, mayGenerate, outputName, writePdf } from '../reports/document.ts';
 import { issueView } from '../reports/documents.presenter.ts';
 import { renderReport } from '../reports/render.ts';
 import type { ReportBuilder, ReportRequest } from '../reports/reports.model.ts';
@@ -57,47 +57,8 @@ export async function planAnswerPack(ctx: AppContext, principal: Principal, inpu
   const build: ReportBuilder = async ({ reportId, progress }) => {
     await progress.total(2);
     const issue = await issueFacts(ctx, principal, reportId);
-    const held = await heldCertifications(ctx, principal, asOf);
-    const appendix = await evidenceAppendix(ctx, principal, input.answers, asOf);
+    const html = renderReport('answers', await answerPackView(ctx, principal, input, issue));
     await progress.advance();
-    const html = renderReport('answers', {
-      title,
-      issue: issueView(issue),
-      customer: input.customer,
-      questionnaire: input.questionnaire,
-      asOfLong: formatDayLong(asOf),
-      certifications: held.map((c) => ({
-        framework: c.framework.name,
-        kind: certificationKindLabels[c.kind],
-        number: c.number || '—',
-        validFrom: c.validFrom,
-        validUntil: c.validUntil,
-      })),
-      counts: {
-        total: input.answers.length,
-        answered: input.answers.filter((a) => a.answer !== null && !a.stale).length,
-        open: input.answers.filter((a) => a.answer === null || a.stale).length,
-      },
-      appendix: appendix.items,
-      answers: input.answers.map((a) => ({
-        evidence: sentAsTrue(a)
-          ? [...new Set(a.controls.flatMap((c) => appendix.byControl.get(c) ?? []))]
-              .sort((x, y) => x - y)
-              .map((n) => `E${n}`)
-              .join(', ')
-          : '',
-        ref: a.ref ?? `Row ${a.row}`,
-        question: a.question,
-        // A stale or unmatched answer is not sent as if it were true: it says it is being confirmed.
-        short: a.stale ? 'To confirm' : shortLabel(a),
-        detail: a.stale ? 'This answer is being re-confirmed against current evidence; we will follow up.' : (a.detail ?? 'We will answer this question separately.'),
-        controls: a.controls.join(', '),
-        requirements: Object.entries(a.requirements)
-          .map(([fw, refs]) => `${fw}: ${refs.slice(0, 4).join(', ')}`)
-          .join('; '),
-        tone: a.stale || a.answer === null ? 'warn' : a.answer === 'No' ? 'gap' : a.answer === 'Partial' ? 'partial' : 'met',
-      })),
-    });
     const file = await writePdf(ctx, issue, html, {
       name: outputName('answers', input.customer.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40), asOf, reportId, 'pdf'),
       subject: `Answers to ${input.questionnaire} for ${input.customer}`,
@@ -106,4 +67,49 @@ export async function planAnswerPack(ctx: AppContext, principal: Principal, inpu
     return [file];
   };
   return { request, build };
+}
+
+/** What the answer pack shows, for the template (the benchmark renders the same view). */
+export async function answerPackView(ctx: AppContext, principal: Principal, input: AnswerPackInput, issue: IssueFacts) {
+  const asOf = issue.asOf;
+  const held = await heldCertifications(ctx, principal, asOf);
+  const appendix = await evidenceAppendix(ctx, principal, input.answers, asOf);
+  return {
+    title: issue.title,
+    issue: issueView(issue),
+    customer: input.customer,
+    questionnaire: input.questionnaire,
+    asOfLong: formatDayLong(asOf),
+    certifications: held.map((c) => ({
+      framework: c.framework.name,
+      kind: certificationKindLabels[c.kind],
+      number: c.number || '—',
+      validFrom: c.validFrom,
+      validUntil: c.validUntil,
+    })),
+    counts: {
+      total: input.answers.length,
+      answered: input.answers.filter((a) => a.answer !== null && !a.stale).length,
+      open: input.answers.filter((a) => a.answer === null || a.stale).length,
+    },
+    appendix: appendix.items,
+    answers: input.answers.map((a) => ({
+      evidence: sentAsTrue(a)
+        ? [...new Set(a.controls.flatMap((c) => appendix.byControl.get(c) ?? []))]
+            .sort((x, y) => x - y)
+            .map((n) => `E${n}`)
+            .join(', ')
+        : '',
+      ref: a.ref ?? `Row ${a.row}`,
+      question: a.question,
+      // A stale or unmatched answer is not sent as if it were true: it says it is being confirmed.
+      short: a.stale ? 'To confirm' : shortLabel(a),
+      detail: a.stale ? 'This answer is being re-confirmed against current evidence; we will follow up.' : (a.detail ?? 'We will answer this question separately.'),
+      controls: a.controls.join(', '),
+      requirements: Object.entries(a.requirements)
+        .map(([fw, refs]) => `${fw}: ${refs.slice(0, 4).join(', ')}`)
+        .join('; '),
+      tone: a.stale || a.answer === null ? 'warn' : a.answer === 'No' ? 'gap' : a.answer === 'Partial' ? 'partial' : 'met',
+    })),
+  };
 }
