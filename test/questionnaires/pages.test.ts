@@ -136,6 +136,25 @@ describe('questionnaires in the browser', () => {
     expect(noCustomer.text).toContain('Name the customer');
     const noFile = await upload(cc, { customer: 'X' });
     expect(noFile.status).toBe(422);
+    // An empty sheet, a 50,000-row sheet (xlsx and CSV), a CSV in Windows-1252: each says why.
+    const empty = new ExcelJS.Workbook();
+    empty.addWorksheet('Sheet1');
+    const huge = new ExcelJS.Workbook();
+    const hs = huge.addWorksheet('Questions');
+    hs.getRow(1).values = ['Question', 'Answer'];
+    for (let r = 2; r <= 50_001; r += 1) hs.getRow(r).values = [`Question ${r}?`];
+    const hugeCsv = Buffer.from(['Question,Answer', ...Array.from({ length: 50_000 }, (_, i) => `Question ${i}?,`)].join('\n'));
+    const cp1252 = Buffer.concat([Buffer.from('Question,Answer\nDo you support r'), Buffer.from([0xe9]), Buffer.from('sum'), Buffer.from([0xe9]), Buffer.from(' uploads?,\n')]);
+    for (const [name, content, reason] of [
+      ['empty.xlsx', Buffer.from(await empty.xlsx.writeBuffer()), 'header row'],
+      ['huge.xlsx', Buffer.from(await huge.xlsx.writeBuffer()), 'at most 20000'],
+      ['huge.csv', hugeCsv, 'at most 20000'],
+      ['latin.csv', cp1252, 'not UTF-8'],
+    ] as const) {
+      const res = await upload(cc, { customer: 'X' }, { name, content });
+      expect(res.status, name).toBe(422);
+      expect(res.text, name).toContain(reason);
+    }
     expect(await count()).toBe(before);
     const viewer = await signedIn(t.app, await buildUser(ctx, { role: 'viewer' }));
     expect((await viewer.get('/questionnaires')).status).toBe(403);
