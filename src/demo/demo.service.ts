@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.ts';
+import { demoQuestionnaires } from './demo.questionnaires.ts';
 import { hashPassword } from '../auth/password.ts';
 import { updateUser } from '../auth/users.repository.ts';
 import { createUser, setJobTitle } from '../auth/users.service.ts';
@@ -150,4 +151,7 @@ export async function buildDemo(ctx: AppContext & { setNow(iso: string): void },
   });
   log(`running ${timeline.size} steps over two years (${plan.length} evidence items, certifications, audits, demand)…`);
   await timeline.run((day) => ctx.setNow(`${day}T08:30:00.000Z`));
+  log('answering two customers’ questionnaires…');
+  ctx.setNow(`${today}T10:15:00.000Z`);
+  await demoQuestionnaires(ctx, { carlos: actors['carlos@demo.attest']!, grace, graceId: ids['grace@demo.attest']! });
 }

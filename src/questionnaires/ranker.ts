@@ -43,6 +43,12 @@ export interface Doc {
 
 const K1 = 1.2;
 const B = 0.75;
+/**
+ * A domain term the synonym table folds (§pentest, §mfa …) names what a question is about; the
+ * words around it ("run", "every", "test") rarely do. Such terms weigh this much more in a query.
+ */
+const CONCEPT_WEIGHT = 2;
+const weightOf = (w: string) => (w.startsWith('§') ? CONCEPT_WEIGHT : 1);
 
 export class Bm25 {
   private readonly docs: { id: string; tf: Map<string, number>; length: number }[];
@@ -82,7 +88,7 @@ export class Bm25 {
     let all = 0;
     let matched = 0;
     for (const w of words) {
-      const weight = this.idf.get(w) ?? average;
+      const weight = (this.idf.get(w) ?? average) * weightOf(w);
       all += weight;
       if (doc.tf.has(w)) matched += weight;
     }
@@ -98,7 +104,7 @@ export class Bm25 {
       for (const w of words) {
         const f = d.tf.get(w);
         if (!f) continue;
-        score += (this.idf.get(w) ?? 0) * ((f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.length) / this.avgLength)));
+        score += weightOf(w) * (this.idf.get(w) ?? 0) * ((f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.length) / this.avgLength)));
       }
       if (score > 0) out.push({ id: d.id, score });
     }
