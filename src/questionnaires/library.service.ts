@@ -3,6 +3,7 @@ import { authorize } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { addMonths } from '../dates.ts';
+import { frameworkIdentity } from '../frameworks/frameworks.service.ts';
 import { AppError } from '../http/errors.ts';
 import { type AnswerEntry, readAnswerFiles } from './answers.files.ts';
 import * as repo from './questionnaires.repository.ts';
@@ -63,11 +64,20 @@ export async function listLibrary(ctx: AppContext, principal: Principal, filter:
   return { items, topics, total: entries.length };
 }
 
-export async function getLibraryEntry(ctx: AppContext, principal: Principal, id: string): Promise<LibraryEntry> {
+export async function getLibraryEntry(ctx: AppContext, principal: Principal, id: string): Promise<LibraryEntry & { frameworkNames: { slug: string; name: string }[] }> {
   authorize(principal, 'questionnaires.use');
   const entry = (await loadAnswerLibrary(ctx)).entries.find((e) => e.id === id);
   if (!entry) throw AppError.notFound('Library entry');
-  return entry;
+  // People read framework names; a scheme whose catalog is not loaded keeps its slug.
+  const frameworkNames = await Promise.all(
+    entry.frameworks.map((slug) =>
+      frameworkIdentity(ctx, principal, slug).then(
+        (f) => ({ slug, name: f.name }),
+        () => ({ slug, name: slug }),
+      ),
+    ),
+  );
+  return { ...entry, frameworkNames };
 }
 
 /**
