@@ -89,12 +89,15 @@ async function vendorWorkbook(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-const csvFile = () =>
-  Buffer.from(['#,Question,Answer,Comment', ...csvQuestions.map((q, i) => `${i + 1},"${q}",,`)].join('\n'));
+const csvFile = () => Buffer.from(['#,Question,Answer,Comment', ...csvQuestions.map((q, i) => `${i + 1},"${q}",,`)].join('\n'));
 
 /** Imports both questionnaires and reviews part of them, as Carlos (customer compliance) with Grace (GRC). */
 export async function demoQuestionnaires(ctx: AppContext, people: { carlos: Principal; grace: Principal; graceId: number }): Promise<void> {
-  const orbital = await importQuestionnaire(ctx, people.carlos, { customer: 'Orbital Logistics BV', filename: 'Orbital-supplier-assessment-2026.xlsx', content: await vendorWorkbook() });
+  const orbital = await importQuestionnaire(ctx, people.carlos, {
+    customer: 'Orbital Logistics BV',
+    filename: 'Orbital-supplier-assessment-2026.xlsx',
+    content: await vendorWorkbook(),
+  });
   // The answers Carlos trusts go out as they are; two need a person; one a rewrite.
   await approveAnswers(ctx, people.carlos, orbital, { minConfidence: 0.7 });
   await assignAnswer(ctx, people.carlos, orbital, 15, people.graceId);
