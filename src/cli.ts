@@ -13,7 +13,7 @@ import { registerDemoCommand } from './demo/demo.cli.ts';
 import { registerReportCommands } from './reports/reports.cli.ts';
 import { registerQuestionnaireCommands } from './questionnaires/questionnaires.cli.ts';
 import { registerEvidenceCommands } from './evidence/evidence.cli.ts';
-import { registerCrosswalkCommand } from './frameworks/frameworks.cli.ts';
+import { registerCrosswalkCommand, registerFrameworkCommands } from './frameworks/frameworks.cli.ts';
 import { registerReminderCommands } from './reminders/reminders.cli.ts';
 
 // The `attest` command. Each domain registers its own commands (`*.cli.ts`); this file keeps the
@@ -65,6 +65,7 @@ registerUserCommands(program);
 registerActivityCommands(program);
 registerControlsCommands(program);
 registerCrosswalkCommand(program);
+registerFrameworkCommands(program);
 registerCoverageCommand(program);
 registerCalendarCommand(program);
 registerEvidenceCommands(program);

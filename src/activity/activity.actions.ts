@@ -20,6 +20,8 @@ export const activityActions = [
   'control.created',
   'control.updated',
   'control.retired',
+  'control.merged',
+  'framework.imported',
   'control.restored',
   'mapping.added',
   'mapping.updated',

@@ -33,6 +33,7 @@ export function controlJson(control: Control) {
     evidenceHint: control.evidenceHint,
     editedInApp: control.editedInApp,
     retiredAt: control.retiredAt,
+    mergedInto: control.mergedInto,
     updatedAt: control.updatedAt,
   };
 }

@@ -31,11 +31,17 @@ export const updateControlSchema = z
     message: 'Say why the control does not apply.',
   });
 
-export const mappingSchema = z.object({
-  framework: z.string({ error: 'Choose a framework.' }).trim().min(1, 'Choose a framework.').max(60),
-  requirement: z.string({ error: 'Enter a requirement reference.' }).trim().min(1, 'Enter a requirement reference, e.g. A.5.15.').max(40),
-  relationship: z.enum(relationships, { error: `Choose one of ${relationships.join(', ')}.` }),
-  rationale: z.preprocess(blankToUndefined, z.string().trim().max(1000, 'At most 1000 characters.').optional()),
-});
+export const mappingSchema = z
+  .object({
+    framework: z.string({ error: 'Choose a framework.' }).trim().min(1, 'Choose a framework.').max(60),
+    requirement: z.string({ error: 'Enter a requirement reference.' }).trim().min(1, 'Enter a requirement reference, e.g. A.5.15.').max(40),
+    relationship: z.enum(relationships, { error: `Choose one of ${relationships.join(', ')}.` }),
+    rationale: z.preprocess(blankToUndefined, z.string().trim().max(1000, 'At most 1000 characters.').optional()),
+  })
+  // As in `attest controls check`: a claim of full coverage decides that a requirement is met.
+  .refine((m) => !(m.relationship === 'superset' || m.relationship === 'equal') || m.rationale !== undefined, {
+    path: ['rationale'],
+    message: 'A superset or equal mapping claims the control covers all of the requirement: say what in the control does.',
+  });
 
 export const mappingIdParam = z.object({ mappingId: z.coerce.number().int().positive() });

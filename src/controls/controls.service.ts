@@ -22,6 +22,8 @@ export interface Control {
   evidenceHint: string[];
   editedInApp: boolean;
   retiredAt: string | null;
+  /** The control that absorbed this one when it was merged. */
+  mergedInto: string | null;
   updatedAt: string;
 }
 
@@ -55,6 +57,7 @@ function toControl(row: ControlRow & { domain_name: string }): Control {
     evidenceHint: JSON.parse(row.evidence_hint) as string[],
     editedInApp: row.app_edited === 1,
     retiredAt: row.retired_at,
+    mergedInto: row.merged_into,
     updatedAt: row.updated_at,
   };
 }

@@ -1,3 +1,4 @@
+import { likelyDuplicates } from './library.duplicates.ts';
 import type { LibraryFiles, Problem } from './library.files.ts';
 
 /**
@@ -43,11 +44,37 @@ export function checkLibrary(files: LibraryFiles): Problem[] {
         add(m, `${c.ref}: unknown framework ${m.framework}`);
         continue;
       }
+      // A full-coverage claim decides that a requirement is met: an auditor will ask why.
+      if ((m.relationship === 'superset' || m.relationship === 'equal') && !m.rationale) {
+        add(
+          m,
+          `${c.ref}: the ${m.relationship} mapping to ${m.framework} ${m.ref} claims full coverage and needs a rationale (what in the control covers all of the requirement), or make it subset or intersect`,
+        );
+      }
       const req = reqs.get(m.ref);
       if (!req) add(m, `${c.ref}: ${m.framework} has no requirement ${m.ref}`);
       else if (!req.assessable) add(m, `${c.ref}: ${m.framework} ${m.ref} is a grouping node, not assessable; map to its assessable requirements`);
       else covered.add(`${m.framework}\u0000${m.ref}`);
     }
+  }
+
+  // Merges: a retired control's evidence moves to the survivor that names it in merged_from.
+  const mergedInto = new Map<string, string>();
+  for (const c of files.controls) {
+    for (const ref of c.mergedFrom) {
+      if (controlRefs.has(ref)) add(c, `${c.ref}: merged_from ${ref}, but ${ref} is still a control in the files; remove it from its file`);
+      if (ref === c.ref) add(c, `${c.ref}: cannot be merged into itself`);
+      const other = mergedInto.get(ref);
+      if (other) add(c, `${c.ref}: ${ref} is already merged into ${other}`);
+      else mergedInto.set(ref, c.ref);
+    }
+    for (const ref of c.distinctFrom) if (!controlRefs.has(ref)) add(c, `${c.ref}: distinct_from names ${ref}, which is not a control in the files`);
+  }
+  for (const d of likelyDuplicates(files.controls)) {
+    add(
+      d.b,
+      `${d.b.ref} and ${d.a.ref} look like the same practice (text ${Math.round(d.text * 100)}% alike, mappings ${Math.round(d.mappings * 100)}% alike): merge them (merged_from) or, once reviewed, list one in the other's distinct_from`,
+    );
   }
 
   const excluded = new Map<string, string>();

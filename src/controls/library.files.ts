@@ -32,6 +32,8 @@ export interface FrameworkDef extends Located {
   edition: string;
   publisher: string;
   source: string;
+  /** 'provisional' when the identifiers were assigned by Attest, not the publisher. */
+  numbering: 'publisher' | 'provisional';
   requirements: RequirementDef[];
 }
 
@@ -55,6 +57,10 @@ export interface ControlDef extends Located {
   applicabilityNote: string | null;
   evidence: string[];
   mappings: MappingDef[];
+  /** Controls reviewed and found to be distinct despite similar text and mappings (for the duplicate check). */
+  distinctFrom: string[];
+  /** Retired controls this one absorbed: their evidence is linked here when the library is loaded. */
+  mergedFrom: string[];
 }
 
 export interface DomainDef extends Located {
@@ -97,6 +103,7 @@ const frameworkSchema = z.strictObject({
   edition: text('edition'),
   publisher: text('publisher'),
   source: text('source'),
+  numbering: z.enum(['publisher', 'provisional'], { error: 'numbering must be publisher or provisional' }).default('publisher'),
   requirements: z.array(z.unknown(), { error: 'requirements must be a list' }).min(1, 'requirements must not be empty'),
 });
 
@@ -123,6 +130,8 @@ const controlSchema = z.strictObject({
   applicability_note: z.string().trim().min(1).max(1000).optional(),
   evidence: z.array(text('evidence item').max(300)).min(1, 'evidence must list at least one item'),
   mappings: z.record(z.string(), z.record(z.string(), mappingValue).nullable()),
+  distinct_from: z.array(z.string().regex(/^[A-Z]{2,5}-\d{2,3}$/, 'distinct_from lists control refs like IAM-03')).optional(),
+  merged_from: z.array(z.string().regex(/^[A-Z]{2,5}-\d{2,3}$/, 'merged_from lists control refs like IAM-03')).optional(),
 });
 
 const libraryFileSchema = z.strictObject({
@@ -241,8 +250,17 @@ function readLibrary(reader: FileReader, out: { domains: DomainDef[]; controls: 
         });
       }
     }
-    const { mappings: _m, applicability_note, ...rest } = c;
-    out.controls.push({ ...rest, applicabilityNote: applicability_note ?? null, domain: head.domain, mappings, file: reader.file, line: reader.lineOf(['controls', i]) });
+    const { mappings: _m, applicability_note, distinct_from, merged_from, ...rest } = c;
+    out.controls.push({
+      ...rest,
+      applicabilityNote: applicability_note ?? null,
+      domain: head.domain,
+      mappings,
+      distinctFrom: distinct_from ?? [],
+      mergedFrom: merged_from ?? [],
+      file: reader.file,
+      line: reader.lineOf(['controls', i]),
+    });
   });
 }
 

@@ -11,7 +11,8 @@ import type { ControlDef, FrameworkDef, LibraryFiles } from './library.files.ts'
 import * as repo from './library.repository.ts';
 
 export interface LoadReport {
-  frameworks: { slug: string; created: boolean; added: number; updated: number; removed: number }[];
+  /** `kept`: a catalog the team imported, left as it is. */
+  frameworks: { slug: string; created: boolean; added: number; updated: number; removed: number; kept?: boolean }[];
   exclusions: { added: number; updated: number; removed: number };
   controls: {
     added: string[];
@@ -20,6 +21,8 @@ export interface LoadReport {
     /** Edited in the app and different from the files: kept, unless loading with overwrite. */
     differs: { ref: string; fields: string[] }[];
     retired: string[];
+    /** Retired because another control absorbed them; their evidence is linked to the survivor too. */
+    merged: { ref: string; into: string; evidence: number }[];
     restored: string[];
     unchanged: number;
   };
@@ -97,24 +100,57 @@ export async function loadLibrary(ctx: AppContext, principal: Principal, files: 
     const report: LoadReport = {
       frameworks: [],
       exclusions: { added: 0, updated: 0, removed: 0 },
-      controls: { added: [], updated: [], overwritten: [], differs: [], retired: [], restored: [], unchanged: 0 },
+      controls: { added: [], updated: [], overwritten: [], differs: [], retired: [], merged: [], restored: [], unchanged: 0 },
     };
     for (const fw of files.frameworks) report.frameworks.push(await loadFramework(ctx, trx, principal, fw, now));
     const index = await repo.requirementIndex(trx);
-    report.exclusions = await loadExclusions(ctx, trx, principal, files, index, now);
+    // Catalogs a team imported in place of a shipped one keep their own refs: the files' mappings
+    // and exclusions are read through the team's old → new map, and those without a target dropped.
+    const translated = translateRefs(files, await repo.refMaps(trx), index);
+    report.exclusions = await loadExclusions(ctx, trx, principal, translated, index, now);
     for (const d of files.domains) await repo.upsertDomain(trx, d.slug, d.name);
-    await loadControls(ctx, trx, principal, files, index, now, options.overwrite, report.controls);
+    await loadControls(ctx, trx, principal, translated, index, now, options.overwrite, report.controls);
     return report;
   });
 }
 
+/** The files with refs of replaced catalogs translated (see loadLibrary); unresolvable ones dropped. */
+function translateRefs(files: LibraryFiles, maps: Map<string, Map<string, string | null>>, index: Map<string, number>): LibraryFiles {
+  if (maps.size === 0) return files;
+  const resolve = (framework: string, ref: string): string | null => {
+    const map = maps.get(framework);
+    if (!map) return ref;
+    const target = map.has(ref) ? map.get(ref)! : ref;
+    return target !== null && index.has(`${framework}\u0000${target}`) ? target : null;
+  };
+  return {
+    ...files,
+    controls: files.controls.map((c) => ({
+      ...c,
+      mappings: c.mappings.flatMap((m) => {
+        const ref = resolve(m.framework, m.ref);
+        return ref === null ? [] : [{ ...m, ref }];
+      }),
+    })),
+    exclusions: files.exclusions.flatMap((e) => {
+      const ref = resolve(e.framework, e.ref);
+      return ref === null ? [] : [{ ...e, ref }];
+    }),
+  };
+}
+
 async function loadFramework(ctx: AppContext, trx: Transaction<DB>, principal: Principal, fw: FrameworkDef, now: string) {
+  // A catalog the team imported (their licensed text, their numbering) is theirs: the shipped file
+  // does not overwrite it.
+  const existing = await repo.findFrameworkBySlug(trx, fw.slug);
+  if (existing?.origin === 'imported') return { slug: fw.slug, created: false, added: 0, updated: 0, removed: 0, kept: true };
   const { id, created, changed } = await repo.upsertFramework(trx, {
     slug: fw.slug,
     name: fw.name,
     edition: fw.edition,
     publisher: fw.publisher,
     source: fw.source,
+    numbering: fw.numbering,
     loaded_at: now,
   });
   const remaining = new Map((await repo.requirementsOf(trx, id)).map((r) => [r.ref, r]));
@@ -245,6 +281,7 @@ async function loadControls(
     await repo.updateControl(trx, row.id, {
       ...(replace ? { ...columns(c), app_edited: 0 } : {}),
       retired_at: null,
+      merged_into: null,
       updated_at: now,
     });
     if (replace && fields.includes('mappings')) await repo.replaceMappings(trx, row.id, mappingRows(c));
@@ -258,7 +295,25 @@ async function loadControls(
     });
   }
 
+  // Controls gone from the files: retired; one named in a survivor's merged_from also hands its
+  // evidence to the survivor, so what was evidenced once still counts (and says where it went).
+  const survivorOf = new Map(files.controls.flatMap((c) => c.mergedFrom.map((ref) => [ref, c.ref] as const)));
+  const idOf = new Map((await repo.allControls(trx)).map((r) => [r.ref, r.id]));
   for (const row of rows.values()) {
+    const survivor = survivorOf.get(row.ref);
+    if (survivor && row.merged_into === null) {
+      const evidence = await repo.linkEvidenceOfControl(trx, row.id, idOf.get(survivor)!);
+      await repo.updateControl(trx, row.id, { retired_at: row.retired_at ?? now, merged_into: survivor, updated_at: now });
+      await recordActivity(ctx, trx, principal, {
+        action: 'control.merged',
+        subjectType: 'control',
+        subjectId: row.ref,
+        details: { into: survivor, evidence_linked: evidence, reason: 'merged_from in the control files' },
+      });
+      if (row.retired_at === null) report.retired.push(row.ref);
+      report.merged.push({ ref: row.ref, into: survivor, evidence: evidence.length });
+      continue;
+    }
     if (row.retired_at !== null) continue;
     await repo.updateControl(trx, row.id, { retired_at: now, updated_at: now });
     await recordActivity(ctx, trx, principal, { action: 'control.retired', subjectType: 'control', subjectId: row.ref, details: { reason: 'removed from the control files' } });

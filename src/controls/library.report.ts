@@ -14,5 +14,6 @@ export function formatLoadReport(r: LoadReport): string {
   );
   for (const d of c.differs) lines.push(`  ${d.ref} was edited in the app and differs from the files (${d.fields.join(', ')}): kept; use --overwrite to replace`);
   if (c.retired.length) lines.push(`  retired: ${c.retired.join(', ')}`);
+  for (const m of c.merged) lines.push(`  merged: ${m.ref} into ${m.into} (${m.evidence} evidence item${m.evidence === 1 ? '' : 's'} linked to ${m.into})`);
   return `${lines.join('\n')}\n`;
 }

@@ -24,14 +24,14 @@ export function findFrameworkBySlug(db: Db, slug: string) {
 
 export async function upsertFramework(
   db: Db,
-  row: { slug: string; name: string; edition: string; publisher: string; source: string; loaded_at: string },
+  row: { slug: string; name: string; edition: string; publisher: string; source: string; numbering: 'publisher' | 'provisional'; loaded_at: string },
 ): Promise<{ id: number; changed: boolean; created: boolean }> {
   const existing = await findFrameworkBySlug(db, row.slug);
   if (!existing) {
     const inserted = await db.insertInto('frameworks').values(row).returning('id').executeTakeFirstOrThrow();
     return { id: inserted.id, changed: true, created: true };
   }
-  const changed = (['name', 'edition', 'publisher', 'source'] as const).some((k) => existing[k] !== row[k]);
+  const changed = (['name', 'edition', 'publisher', 'source', 'numbering'] as const).some((k) => existing[k] !== row[k]);
   if (changed) await db.updateTable('frameworks').set(row).where('id', '=', existing.id).execute();
   return { id: existing.id, changed, created: false };
 }
@@ -143,4 +143,33 @@ export async function replaceMappings(db: Db, controlId: number, rows: Omit<Inse
     'mappings',
     rows.map((r) => ({ ...r, control_id: controlId })),
   );
+}
+
+/**
+ * Links every evidence item of one control to another as well (a merge): the old links stay, so the
+ * retired control's history still reads as it happened. Returns the evidence ids newly linked.
+ */
+export async function linkEvidenceOfControl(db: Db, fromId: number, toId: number): Promise<number[]> {
+  const from = await db.selectFrom('evidence_controls').select('evidence_id').where('control_id', '=', fromId).execute();
+  const already = new Set((await db.selectFrom('evidence_controls').select('evidence_id').where('control_id', '=', toId).execute()).map((r) => r.evidence_id));
+  const ids = from.map((r) => r.evidence_id).filter((id) => !already.has(id));
+  for (let i = 0; i < ids.length; i += 500) {
+    await db
+      .insertInto('evidence_controls')
+      .values(ids.slice(i, i + 500).map((evidence_id) => ({ evidence_id, control_id: toId })))
+      .execute();
+  }
+  return ids;
+}
+
+/** Old → new requirement refs of catalogs a team replaced, per framework slug (null: no successor). */
+export async function refMaps(db: Db): Promise<Map<string, Map<string, string | null>>> {
+  const rows = await db.selectFrom('requirement_ref_map as m').innerJoin('frameworks as f', 'f.id', 'm.framework_id').select(['f.slug', 'm.old_ref', 'm.new_ref']).execute();
+  const out = new Map<string, Map<string, string | null>>();
+  for (const r of rows) {
+    const map = out.get(r.slug) ?? new Map<string, string | null>();
+    map.set(r.old_ref, r.new_ref);
+    out.set(r.slug, map);
+  }
+  return out;
 }

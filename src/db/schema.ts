@@ -80,6 +80,18 @@ export interface FrameworksTable {
   publisher: string;
   source: string;
   loaded_at: string;
+  /** 'publisher': identifiers as the publisher numbers them; 'provisional': assigned by Attest, to be checked. */
+  numbering: Generated<'publisher' | 'provisional'>;
+  /** 'shipped': from controls/frameworks/; 'imported': brought in by the team (`attest frameworks import`). */
+  origin: Generated<'shipped' | 'imported'>;
+}
+
+/** When a team replaced a catalog: what each old requirement ref became (null: no successor). */
+export interface RequirementRefMapTable {
+  id: Generated<number>;
+  framework_id: number;
+  old_ref: string;
+  new_ref: string | null;
 }
 
 export interface RequirementsTable {
@@ -120,6 +132,8 @@ export interface ControlsTable {
   /** 1 once edited in the app: `controls load` then keeps the edit unless told to overwrite. */
   app_edited: Flag;
   retired_at: string | null;
+  /** The control that absorbed this one's practice and evidence (set when merged, with retired_at). */
+  merged_into: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -368,6 +382,7 @@ export interface DB {
   questionnaire_answers: QuestionnaireAnswersTable;
   questionnaire_comments: QuestionnaireCommentsTable;
   answer_variants: AnswerVariantsTable;
+  requirement_ref_map: RequirementRefMapTable;
 }
 
 export interface ReportsTable {

@@ -227,7 +227,7 @@ const privacyRequests: RequestSpec[] = [
   { title: 'Records of processing activities', control: 'PRV-16' },
   { title: 'Data subject request log with response times', control: 'PRV-21' },
   { title: 'Subprocessor list and change notifications', control: 'PRV-32' },
-  { title: 'Breach register and the last breach assessment', control: 'PRV-39' },
+  { title: 'Breach register and the last breach assessment', control: 'INC-08' },
 ];
 
 const soc2Requests: RequestSpec[] = [
@@ -552,7 +552,7 @@ export const auditSpecs: AuditSpec[] = [
     requests: [
       { title: 'PII return and deletion records for ended contracts', control: 'AST-12' },
       { title: 'Processing locations and transfer mechanisms', control: 'PRV-28', leftSubmitted: true },
-      { title: 'Breach register', control: 'PRV-39', leftSubmitted: true },
+      { title: 'Breach register', control: 'INC-08', leftSubmitted: true },
       { title: 'Customer instructions and the processing agreement', control: 'PRV-34', unanswered: true },
       { title: 'Government request log', control: 'PRV-30', unanswered: true },
     ],
@@ -642,7 +642,7 @@ export const auditSpecs: AuditSpec[] = [
         title: 'Breach assessments not recorded for near misses',
         description: 'Two security incidents involving PII were closed as near misses without a recorded breach assessment.',
         requirements: ['iso27701-2019:6.13'],
-        controls: ['PRV-39'],
+        controls: ['INC-08'],
         owner: 'grace',
         rootCause: 'The incident template asked for the assessment only when data left the company.',
         correctiveAction: 'Breach assessment required on every incident tagged PII.',

@@ -15,8 +15,8 @@ export interface CrosswalkPair {
 }
 
 export interface Crosswalk {
-  from: { slug: string; name: string };
-  to: { slug: string; name: string };
+  from: { slug: string; name: string; numbering: 'publisher' | 'provisional' };
+  to: { slug: string; name: string; numbering: 'publisher' | 'provisional' };
   pairs: CrosswalkPair[];
 }
 
@@ -46,13 +46,18 @@ export async function crosswalk(ctx: AppContext, principal: Principal, fromSlug:
     if (relationshipRank[link] > relationshipRank[pair.relationship]) pair.relationship = link;
     pair.controls.push({ ref: r.control_ref, title: r.control_title, fromRelationship: fromRel, toRelationship: toRel, relationship: link });
   }
-  return { from: { slug: from.slug, name: from.name }, to: { slug: to.slug, name: to.name }, pairs: [...pairs.values()] };
+  return { from: { slug: from.slug, name: from.name, numbering: from.numbering }, to: { slug: to.slug, name: to.name, numbering: to.numbering }, pairs: [...pairs.values()] };
 }
 
 /** CSV with one row per requirement pair; RFC 4180 quoting; formula-looking cells defused. */
 export function crosswalkCsv(cw: Crosswalk): string {
   const header = ['from_framework', 'from_ref', 'from_name', 'to_framework', 'to_ref', 'to_name', 'relationship', 'bridging_controls'];
   const lines = [header.join(',')];
+  // A spreadsheet travels alone: a provisional catalog says so in the file itself.
+  const provisional = [cw.from, cw.to].filter((f) => f.numbering === 'provisional');
+  if (provisional.length) header.push('numbering_note');
+  lines[0] = header.join(',');
+  const note = provisional.map((f) => `${f.slug}: provisional numbering (assigned by Attest, not the publisher)`).join('; ');
   for (const p of cw.pairs) {
     lines.push(
       [
@@ -64,6 +69,7 @@ export function crosswalkCsv(cw: Crosswalk): string {
         p.to.name,
         p.relationship,
         p.controls.map((c) => `${c.ref} (${c.fromRelationship}/${c.toRelationship})`).join('; '),
+        ...(provisional.length ? [note] : []),
       ]
         .map(csvCell)
         .join(','),

@@ -11,6 +11,9 @@ export interface FrameworkSummary {
   edition: string;
   publisher: string;
   source: string;
+  /** 'provisional': identifiers assigned by Attest (or a team), not by the publisher: say so wherever they are shown. */
+  numbering: 'publisher' | 'provisional';
+  origin: 'shipped' | 'imported';
   requirements: number;
   assessable: number;
   excluded: number;
@@ -61,6 +64,8 @@ export async function listFrameworks(ctx: AppContext, principal: Principal): Pro
       edition: f.edition,
       publisher: f.publisher,
       source: f.source,
+      numbering: f.numbering,
+      origin: f.origin,
       requirements: own.length,
       assessable: own.filter((r) => r.assessable === 1).length,
       excluded: own.filter((r) => r.assessable === 1 && r.excluded_id !== null).length,
@@ -87,6 +92,8 @@ export interface FrameworkIdentity {
   edition: string;
   publisher: string;
   source: string;
+  numbering: 'publisher' | 'provisional';
+  origin: 'shipped' | 'imported';
 }
 
 /** Who the framework is, without the counts getFramework works out (one row). */
@@ -94,7 +101,7 @@ export async function frameworkIdentity(ctx: AppContext, principal: Principal, s
   authorize(principal, 'catalog.read');
   const fw = await repo.findFramework(ctx.db, slug);
   if (!fw) throw AppError.notFound(`Framework ${slug}`);
-  return { id: fw.id, slug: fw.slug, name: fw.name, edition: fw.edition, publisher: fw.publisher, source: fw.source };
+  return { id: fw.id, slug: fw.slug, name: fw.name, edition: fw.edition, publisher: fw.publisher, source: fw.source, numbering: fw.numbering, origin: fw.origin };
 }
 
 function toMapped(m: Awaited<ReturnType<typeof repo.mappingsForRequirements>>[number]): MappedControl {
@@ -153,7 +160,7 @@ export async function requirementTree(ctx: AppContext, principal: Principal, slu
 }
 
 export interface RequirementDetail {
-  framework: { slug: string; name: string };
+  framework: { slug: string; name: string; numbering: 'publisher' | 'provisional' };
   ref: string;
   name: string;
   summary: string;
@@ -177,7 +184,7 @@ export async function getRequirement(ctx: AppContext, principal: Principal, slug
     mappings.map((m) => m.control_id),
   );
   return {
-    framework: { slug: fw.slug, name: fw.name },
+    framework: { slug: fw.slug, name: fw.name, numbering: fw.numbering },
     ref: req.ref,
     name: req.name,
     summary: req.summary,

@@ -51,6 +51,8 @@ export interface FrameworkFacts {
   slug: string;
   name: string;
   edition: string;
+  /** 'provisional': identifiers assigned by Attest, not by the publisher. */
+  numbering: 'publisher' | 'provisional';
   source: string;
   asOf: string;
   counts: CoverageCounts;
@@ -134,6 +136,7 @@ export async function frameworkFacts(ctx: AppContext, principal: Principal, fram
     slug,
     name: framework.name,
     edition: framework.edition,
+    numbering: framework.numbering,
     source: framework.source,
     asOf,
     counts: fw.counts,

@@ -79,9 +79,14 @@ function findingView({ audit, finding: f }: OpenFinding, slug: string, asOf: str
   };
 }
 
+/** Said wherever the identifiers of a catalog with provisional numbering are shown. */
+export const PROVISIONAL_NUMBERING =
+  'Provisional numbering: the requirement identifiers of this catalog were assigned by Attest, not by the publisher; check them against the official catalogue before citing them.';
+
 export function readinessView(issue: IssueFacts, facts: FrameworkFacts, findings: OpenFinding[]) {
   const gaps = facts.requirements.filter(needsWork);
   return {
+    numberingNote: facts.numbering === 'provisional' ? PROVISIONAL_NUMBERING : null,
     title: issue.title,
     issue: issueView(issue),
     framework: frameworkView(facts),
@@ -164,6 +169,7 @@ export function readinessAbout(issue: IssueFacts, facts: FrameworkFacts, finding
     ['Report', issue.title],
     ['Organisation', ORGANISATION],
     ['Framework', `${facts.name} — ${facts.edition}`],
+    ...(facts.numbering === 'provisional' ? [['Numbering', PROVISIONAL_NUMBERING] as [string, string]] : []),
     ['As of', issue.asOf],
     ['Report id', String(issue.reportId)],
     ['Generated', `${v.generatedAt} by ${v.generatedBy}`],

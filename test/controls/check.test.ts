@@ -26,14 +26,17 @@ describe('attest controls check', () => {
   });
 
   it('reports a mapping to a requirement that does not exist, at the mapping’s line', () => {
-    const bad = fixtureFiles['library/access.yaml']!.replace('alpha: { "1.1": superset }', 'alpha: { "1.1": superset, "9.9": subset }');
+    const bad = fixtureFiles['library/access.yaml']!.replace(
+      '"1.1": ' + '{ relationship: superset, rationale: "The policy is all that 1.1 asks." }',
+      '"1.1": ' + '{ relationship: superset, rationale: "The policy is all that 1.1 asks." }' + ', "9.9": subset',
+    );
     expect(problemsOf({ 'library/access.yaml': bad })).toEqual(['library/access.yaml:12: IAM-01: alpha has no requirement 9.9']);
   });
 
   it('reports a mapping to a grouping node, an unknown framework and a bad relationship', () => {
     const bad = fixtureFiles['library/access.yaml']!.replace('beta: { B1: subset }', 'beta: { B1: similar }\n      gamma: { X1: subset }').replace(
-      'alpha: { "1.1": superset }',
-      'alpha: { "1.1": superset, "1": subset }',
+      '"1.1": { relationship: superset, rationale: "The policy is all that 1.1 asks." }',
+      '"1.1": { relationship: superset, rationale: "The policy is all that 1.1 asks." }, "1": subset',
     );
     const problems = problemsOf({ 'library/access.yaml': bad });
     expect(problems.some((p) => p.includes('relationship must be one of equal, superset, subset, intersect'))).toBe(true);
@@ -81,5 +84,46 @@ describe('attest controls check', () => {
     const ok = runCli(['controls', 'check', '--dir', writeFixture()], {});
     expect(ok.status).toBe(0);
     expect(ok.stderr).toContain('OK: 2 frameworks');
+  });
+});
+
+describe('defensible full-coverage claims and one control per practice', () => {
+  it('refuses a superset or equal mapping without a rationale, at its line', () => {
+    const bare = fixtureFiles['library/access.yaml']!.replace(/"1\.1": \{ relationship: superset, rationale: "[^"]*" \}/, '"1.1": superset');
+    expect(problemsOf({ 'library/access.yaml': bare })).toEqual([
+      'library/access.yaml:12: IAM-01: the superset mapping to alpha 1.1 claims full coverage and needs a rationale (what in the control covers all of the requirement), or make it subset or intersect',
+    ]);
+    const equal = fixtureFiles['library/crypto.yaml']!.replace(/"1\.2": \{ relationship: equal, rationale: "[^"]*" \}/, '"1.2": equal');
+    expect(problemsOf({ 'library/crypto.yaml': equal })[0]).toContain('CRY-01: the equal mapping to alpha 1.2 claims full coverage');
+    // subset and intersect need none.
+    expect(problemsOf({ 'library/access.yaml': bare.replace('"1.1": superset', '"1.1": subset') })).toEqual([]);
+  });
+
+  it('flags two controls whose text and mappings are nearly the same, unless reviewed as distinct', () => {
+    const twin = `${fixtureFiles['library/access.yaml']!}  - ref: IAM-02
+    title: Access control policy for all systems
+    description: The company keeps an access control policy for all systems, reviewed every year by the CISO.
+    frequency: annual
+    owner: CISO
+    evidence:
+      - Approved policy
+    mappings:
+      alpha: { "1.1": subset }
+      beta: { B1: subset }
+`;
+    const problems = problemsOf({ 'library/access.yaml': twin });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/IAM-02 and IAM-01 look like the same practice \(text \d+% alike, mappings 100% alike\)/);
+    const reviewed = twin.replace('    title: Access control policy for all systems\n', '    title: Access control policy for all systems\n    distinct_from: [IAM-01]\n');
+    expect(problemsOf({ 'library/access.yaml': reviewed })).toEqual([]);
+    expect(problemsOf({ 'library/access.yaml': reviewed.replace('distinct_from: [IAM-01]', 'distinct_from: [IAM-99]') })[0]).toContain('distinct_from names IAM-99');
+  });
+
+  it('checks merges: the absorbed control must be gone from the files and merged only once', () => {
+    const withMerge = fixtureFiles['library/crypto.yaml']!.replace('    mappings:\n      alpha: { "1.2"', '    merged_from: [CRY-02]\n    mappings:\n      alpha: { "1.2"');
+    expect(problemsOf({ 'library/crypto.yaml': withMerge })[0]).toContain('CRY-01: merged_from CRY-02, but CRY-02 is still a control in the files');
+    const twice = fixtureFiles['library/access.yaml']!.replace('    mappings:', '    merged_from: [OLD-01]\n    mappings:');
+    const twice2 = fixtureFiles['library/crypto.yaml']!.replace('    mappings:\n      alpha: { "1.2"', '    merged_from: [OLD-01]\n    mappings:\n      alpha: { "1.2"');
+    expect(problemsOf({ 'library/access.yaml': twice, 'library/crypto.yaml': twice2 }).some((p) => p.includes('OLD-01 is already merged into'))).toBe(true);
   });
 });

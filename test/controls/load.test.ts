@@ -102,7 +102,7 @@ describe('controls load', () => {
   });
 
   it('refuses to load files with problems, and changes nothing', async () => {
-    const broken = fixtureFiles['library/access.yaml']!.replace('"1.1": superset', '"9.9": superset');
+    const broken = fixtureFiles['library/access.yaml']!.replace('"1.1": { relationship: superset', '"9.9": { relationship: superset');
     await expect(load({ 'library/access.yaml': broken })).rejects.toThrow(/problem/);
     expect(await ctx.db.selectFrom('frameworks').selectAll().execute()).toHaveLength(0);
     expect(await activityCount()).toBe(0);
@@ -166,5 +166,39 @@ describe('crosswalk', () => {
     const bad = runCli(['crosswalk', '--from', 'alpha', '--to', 'zeta'], ctx.childEnv);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('Unknown framework zeta');
+  });
+});
+
+describe('merging two controls that describe one practice', () => {
+  it('retires the absorbed control, links its evidence to the survivor (old links kept), records it, and does it once', async () => {
+    const { buildEvidence } = await import('../helpers/factories.ts');
+    await load();
+    const onCry02 = await buildEvidence(ctx, { controls: ['CRY-02'], review: 'accepted' });
+    const onBoth = await buildEvidence(ctx, { controls: ['CRY-01', 'CRY-02'], review: 'accepted' });
+    // CRY-02 leaves the files; CRY-01 names it in merged_from.
+    const crypto = fixtureFiles['library/crypto.yaml']!;
+    const merged = `${crypto.slice(0, crypto.indexOf('  - ref: CRY-02')).replace('    mappings:\n      alpha: { "1.2"', '    merged_from: [CRY-02]\n    mappings:\n      alpha: { "1.2"')}`;
+    const report = await load({ 'library/crypto.yaml': merged });
+    expect(report.controls.merged).toEqual([{ ref: 'CRY-02', into: 'CRY-01', evidence: 1 }]);
+    expect(report.controls.retired).toEqual(['CRY-02']);
+    const row = await ctx.db.selectFrom('controls').select(['retired_at', 'merged_into']).where('ref', '=', 'CRY-02').executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ merged_into: 'CRY-01', retired_at: expect.any(String) });
+    const links = await ctx.db
+      .selectFrom('evidence_controls as ec')
+      .innerJoin('controls as c', 'c.id', 'ec.control_id')
+      .select(['ec.evidence_id', 'c.ref'])
+      .orderBy('ec.evidence_id')
+      .orderBy('c.ref')
+      .execute();
+    expect(links.map((l) => `${l.evidence_id}:${l.ref}`)).toEqual([`${onCry02.id}:CRY-01`, `${onCry02.id}:CRY-02`, `${onBoth.id}:CRY-01`, `${onBoth.id}:CRY-02`]);
+    const trail = await ctx.db.selectFrom('activity').select('details').where('action', '=', 'control.merged').execute();
+    expect(trail).toHaveLength(1);
+    expect(JSON.parse(trail[0]!.details)).toMatchObject({ into: 'CRY-01', evidence_linked: [onCry02.id] });
+    const control = await getControl(ctx, cliPrincipal, 'CRY-02');
+    expect(control.control.mergedInto).toBe('CRY-01');
+    // Loading the same files again changes nothing.
+    const again = await load({ 'library/crypto.yaml': merged });
+    expect(again.controls.merged).toEqual([]);
+    expect(await ctx.db.selectFrom('activity').select('id').where('action', '=', 'control.merged').execute()).toHaveLength(1);
   });
 });

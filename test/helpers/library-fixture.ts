@@ -56,7 +56,7 @@ controls:
     evidence:
       - Approved policy
     mappings:
-      alpha: { "1.1": superset }
+      alpha: { "1.1": { relationship: superset, rationale: "The policy is all that 1.1 asks." } }
       beta: { B1: subset }
 `,
   'library/crypto.yaml': `domain: cryptography
@@ -70,8 +70,8 @@ controls:
     evidence:
       - KMS configuration export
     mappings:
-      alpha: { "1.2": equal }
-      beta: { B2: superset }
+      alpha: { "1.2": { relationship: equal, rationale: "Encryption of every store is what 1.2 asks." } }
+      beta: { B2: { relationship: superset, rationale: "AES-256 with managed keys is strong cryptography for every store." } }
   - ref: CRY-02
     title: Key rotation
     description: Keys rotate every year.

@@ -49,11 +49,11 @@ requirements:
     'frameworks/alpha.yaml': fixtureFiles['frameworks/alpha.yaml']!.replace('name: Alpha Standard', `name: ${quoted(text.alphaName ?? 'Alpha Standard')}`),
     'library/access.yaml': fixtureFiles['library/access.yaml']!.replace('title: Access control policy', `title: ${quoted(text.controlTitle ?? 'Access control policy')}`).replace(
       '      beta: { B1: subset }',
-      '      beta: { B1: subset }\n      iso27001-2022: { "A.5.1": superset, "4.1": subset }',
+      '      beta: { B1: subset }\n      iso27001-2022: { "A.5.1": { relationship: superset, rationale: "The yearly-reviewed access policy is the whole of A.5.1 here." }, "4.1": subset }',
     ),
     'library/crypto.yaml': fixtureFiles['library/crypto.yaml']!.replace(
-      '      beta: { B2: superset }',
-      '      beta: { B2: superset }\n      iso27001-2022: { "A.8.24": equal }',
+      '      beta: { B2: { relationship: superset, rationale: "AES-256 with managed keys is strong cryptography for every store." } }',
+      '      beta: { B2: { relationship: superset, rationale: "AES-256 with managed keys is strong cryptography for every store." } }\n      iso27001-2022: { "A.8.24": { relationship: equal, rationale: "Encryption at rest with managed keys is the use of cryptography A.8.24 asks for." } }',
     ).replace('      beta: { B2: intersect }', '      beta: { B2: intersect }\n      iso27001-2022: { "A.8.24": subset, "A.5.3": intersect }'),
     'applicability/default.yaml': `${fixtureFiles['applicability/default.yaml']}iso27001-2022:\n  "A.5.2": ${quoted(text.justification ?? 'Roles are covered by the group-wide RACI; no separate assignment is kept here.')}\n`,
   };

@@ -9,6 +9,7 @@ import * as auditProgramme from './2026_11_29_0004_audit_programme.ts';
 import * as reportsPortal from './2026_11_29_0005_reports_portal.ts';
 import * as questionnaires from './2026_11_29_0006_questionnaires.ts';
 import * as questionnaireReview from './2026_11_29_0007_questionnaire_review.ts';
+import * as libraryTrust from './2026_11_29_0008_library_trust.ts';
 
 /** Every migration, by name. Names sort by date; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0005_reports_portal': reportsPortal,
   '2026_11_29_0006_questionnaires': questionnaires,
   '2026_11_29_0007_questionnaire_review': questionnaireReview,
+  '2026_11_29_0008_library_trust': libraryTrust,
 };
