@@ -53,7 +53,7 @@ export function controlRoutes(routes: Routes, ctx: AppContext): void {
     const principal = principalOf(req);
     const [{ control, mappings }, frameworks] = await Promise.all([getControl(ctx, principal, ref), listFrameworks(ctx, principal)]);
     const groups = frameworks
-      .map((f) => ({ slug: f.slug, name: f.name, mappings: mappings.filter((m) => m.framework === f.slug).map(mappingView) }))
+      .map((f) => ({ slug: f.slug, name: f.name, numbering: f.numbering, mappings: mappings.filter((m) => m.framework === f.slug).map(mappingView) }))
       .filter((g) => g.mappings.length > 0);
     const form = (extra.form as Record<string, string> | undefined) ?? {
       owner: control.owner,

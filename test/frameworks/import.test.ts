@@ -143,3 +143,32 @@ describe('attest frameworks import', () => {
     expect(orphan.stderr).toContain('no successor');
   });
 });
+
+describe('audit records and a replaced catalog', () => {
+  it('refuses to leave an audit’s scope pointing at nothing, and moves it with a full map', async () => {
+    const { createAudit } = await import('../../src/audits/audits.service.ts');
+    const { buildUser, principalFor } = await import('../helpers/factories.ts');
+    const grc = await buildUser(ctx, { role: 'grc' });
+    const auditId = await createAudit(ctx, principalFor(grc), { kind: 'internal', title: 'Alpha audit', frameworks: ['alpha'], owner: { id: grc.id } });
+    const scopeRefs = async () =>
+      (
+        await ctx.db
+          .selectFrom('audit_scope as s')
+          .innerJoin('requirements as r', 'r.id', 's.requirement_id')
+          .select('r.ref')
+          .where('s.audit_id', '=', auditId)
+          .orderBy('r.ref')
+          .execute()
+      ).map((r) => r.ref);
+    const before = await scopeRefs();
+    expect(before).toContain('1.1');
+    const loses = Buffer.from('old_ref,new_ref\n1,A\n1.1,\n1.2,A.2\n1.3,A.3\n');
+    await expect(run(official, loses, { dropUnmapped: true })).rejects.toMatchObject({
+      fields: expect.arrayContaining([expect.objectContaining({ message: expect.stringContaining(`audit ${auditId} has 1.1 in its scope`) })]),
+    });
+    expect(await scopeRefs()).toEqual(before);
+    const report = await run(official, fullMap);
+    expect(report.moved.auditScope).toBe(before.length);
+    expect(await scopeRefs()).toEqual(before.map((r) => ({ '1.1': 'A.1', '1.2': 'A.2', '1.3': 'A.3', '1': 'A' })[r] ?? r).sort());
+  });
+});
