@@ -152,10 +152,20 @@ describe('the server’s daily reminders (REMINDERS_DAILY_AT)', () => {
         if (stderr.includes('daily reminders scheduled')) resolve();
       });
     });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    let exitCode: number | null | undefined;
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (code) => {
+        exitCode = code;
+        resolve(code);
+      }),
+    );
     await Promise.race([scheduled, exited]);
     const line = stderr.split('\n').find((l) => l.includes('daily reminders scheduled'));
-    expect(line, stderr).toBeDefined();
+    expect(line, `exit ${exitCode}; stderr: ${stderr}; stdout: ${stdout}`).toBeDefined();
     expect(JSON.parse(line!)).toMatchObject({ at: '07:00 UTC', next: expect.stringMatching(/T07:00:00\.000Z$/) });
     expect(stderr).not.toContain('s3cret');
     child.kill('SIGTERM');
