@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PDFDocument, ParseSpeeds } from 'pdf-lib';
-import puppeteer from 'puppeteer';
 import { parse } from 'yaml';
 import { cliPrincipal } from '../src/auth/principal.ts';
 import { openContext } from '../src/bootstrap.ts';
@@ -12,12 +11,11 @@ import { buildDemo } from '../src/demo/demo.service.ts';
 import { answerPackView, planAnswerPack } from '../src/questionnaires/answer-pack.ts';
 import { answerQuestions } from '../src/questionnaires/answer.service.ts';
 import { createLogger } from '../src/logger.ts';
-import { findBrowser } from '../src/reports/browser.ts';
 import { issueFacts } from '../src/reports/document.ts';
-import { footerTemplate, headerTemplate } from '../src/reports/pdf-frame.ts';
 import { renderReport } from '../src/reports/render.ts';
 import { generateReport } from '../src/reports/reports.service.ts';
 import { fmt, stats } from './org.ts';
+import { barePdfRenderer } from './pdf-floor.ts';
 
 // The PDF answer pack for a 300-question questionnaire on demo data (the demo's two years built
 // through the real services: evidence, some of it shareable, and certifications), issued end to
@@ -60,29 +58,8 @@ const issue = await issueFacts(ctx, cliPrincipal, first.reportId);
 const view = await answerPackView(ctx, cliPrincipal, input, issue);
 const html = renderReport('answers', view);
 const frame = { reportName: issue.title, asOf: issue.asOf, reportId: issue.reportId };
-const browser = await puppeteer.launch({
-  executablePath: findBrowser()!.path,
-  headless: true,
-  args: ['--headless=new', '--disable-gpu', '--disable-dev-shm-usage', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
-});
-const page = await browser.newPage();
-let floorPdf: Uint8Array = new Uint8Array();
-async function floorOnce(): Promise<number> {
-  const started = performance.now();
-  await page.setContent(html, { waitUntil: 'load' });
-  floorPdf = await page.pdf({
-    format: 'A4',
-    landscape: false,
-    printBackground: true,
-    displayHeaderFooter: true,
-    headerTemplate: headerTemplate(frame),
-    footerTemplate: footerTemplate(frame),
-    margin: { top: '18mm', bottom: '16mm', left: '14mm', right: '14mm' },
-    tagged: true,
-    outline: true,
-  });
-  return performance.now() - started;
-}
+const bare = await barePdfRenderer(frame, false);
+const floorOnce = () => bare.once(html);
 await floorOnce();
 
 // ---- measured runs, interleaved so both see the same machine -------------------------------------
@@ -92,7 +69,7 @@ for (let i = 0; i < RUNS; i++) {
   attest.push((await attestOnce()).ms);
   floor.push(await floorOnce());
 }
-const pages = (await PDFDocument.load(floorPdf, { parseSpeed: ParseSpeeds.Fastest })).getPageCount();
+const pages = (await PDFDocument.load(bare.lastPdf(), { parseSpeed: ParseSpeeds.Fastest })).getPageCount();
 const a = stats(attest);
 const f = stats(floor);
 const sentTrue = answers.filter((x) => x.answer !== null && !x.stale).length;
@@ -103,7 +80,7 @@ console.log(`  Attest planAnswerPack + generateReport  median ${fmt(a.median)}  
 console.log(`  floor  page.setContent + page.pdf       median ${fmt(f.median)}  min ${fmt(f.min)}  max ${fmt(Math.max(...floor))}`);
 console.log(`  ratio Attest / floor (medians)          ${(a.median / f.median).toFixed(2)}`);
 
-await browser.close();
+await bare.close();
 await ctx.pdf.close();
 await ctx.database.close();
 fs.rmSync(dir, { recursive: true, force: true });

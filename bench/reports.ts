@@ -3,22 +3,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PDFDocument, ParseSpeeds } from 'pdf-lib';
-import puppeteer from 'puppeteer';
 import { cliPrincipal } from '../src/auth/principal.ts';
 import { openContext } from '../src/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
 import { buildDemo } from '../src/demo/demo.service.ts';
 import { frameworkIdentity } from '../src/frameworks/frameworks.service.ts';
 import { createLogger } from '../src/logger.ts';
-import { findBrowser } from '../src/reports/browser.ts';
 import { issueFacts } from '../src/reports/document.ts';
 import { frameworkFacts } from '../src/reports/framework-facts.ts';
-import { footerTemplate, headerTemplate } from '../src/reports/pdf-frame.ts';
 import { renderReport } from '../src/reports/render.ts';
 import { generateReport } from '../src/reports/reports.service.ts';
 import { planSoa, soaScopes } from '../src/reports/soa.ts';
 import { soaView } from '../src/reports/soa.presenter.ts';
 import { fmt, stats } from './org.ts';
+import { barePdfRenderer } from './pdf-floor.ts';
 
 // The ISO/IEC 27001 Statement of Applicability as a PDF on demo-sized data (the demo's two-year
 // programme built through the real services: the shipped library, ~3,000 evidence records, audits,
@@ -55,29 +53,8 @@ const issue = await issueFacts(ctx, cliPrincipal, first.reportId);
 const annexA = facts.requirements.filter((r) => soaScopes[SLUG]!.includes(r.ref));
 const html = renderReport('soa', soaView(issue, facts, annexA, soaScopes[SLUG]!.label));
 const frame = { reportName: issue.title, asOf: issue.asOf, reportId: issue.reportId };
-const browser = await puppeteer.launch({
-  executablePath: findBrowser()!.path,
-  headless: true,
-  args: ['--headless=new', '--disable-gpu', '--disable-dev-shm-usage', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
-});
-const page = await browser.newPage();
-let floorPdf: Uint8Array = new Uint8Array();
-async function floorOnce(): Promise<number> {
-  const started = performance.now();
-  await page.setContent(html, { waitUntil: 'load' });
-  floorPdf = await page.pdf({
-    format: 'A4',
-    landscape: true,
-    printBackground: true,
-    displayHeaderFooter: true,
-    headerTemplate: headerTemplate(frame),
-    footerTemplate: footerTemplate(frame),
-    margin: { top: '18mm', bottom: '16mm', left: '14mm', right: '14mm' },
-    tagged: true,
-    outline: true,
-  });
-  return performance.now() - started;
-}
+const bare = await barePdfRenderer(frame, true);
+const floorOnce = () => bare.once(html);
 await floorOnce();
 
 // ---- measured runs, interleaved so both see the same machine -------------------------------------
@@ -87,7 +64,7 @@ for (let i = 0; i < RUNS; i++) {
   attest.push((await attestOnce()).ms);
   floor.push(await floorOnce());
 }
-const pages = (await PDFDocument.load(floorPdf, { parseSpeed: ParseSpeeds.Fastest })).getPageCount();
+const pages = (await PDFDocument.load(bare.lastPdf(), { parseSpeed: ParseSpeeds.Fastest })).getPageCount();
 const a = stats(attest);
 const f = stats(floor);
 console.log(`ISO/IEC 27001 SoA PDF, demo data (${annexA.length} Annex A controls, ${pages} pages, ${html.length} bytes of HTML), ${RUNS} runs each:`);
@@ -95,7 +72,7 @@ console.log(`  Attest planSoa + generateReport   median ${fmt(a.median)}  min ${
 console.log(`  floor  page.setContent + page.pdf median ${fmt(f.median)}  min ${fmt(f.min)}  max ${fmt(Math.max(...floor))}`);
 console.log(`  ratio Attest / floor (medians)    ${(a.median / f.median).toFixed(2)}`);
 
-await browser.close();
+await bare.close();
 await ctx.pdf.close();
 await ctx.database.close();
 fs.rmSync(dir, { recursive: true, force: true });

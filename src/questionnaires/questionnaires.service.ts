@@ -152,6 +152,13 @@ export async function startAnswerPack(ctx: AppContext, principal: Principal, id:
   return startReport(ctx, principal, request, build);
 }
 
+/** One answer of a questionnaire, by its row, or a 404. */
+async function answerOr404(db: repo.Db, id: number, row: number) {
+  const found = await repo.findAnswer(db, id, row);
+  if (!found) throw AppError.notFound('Answer');
+  return found;
+}
+
 /** The answers to send back: their workbook filled in, CSV or JSON. */
 export async function questionnaireDownload(
   ctx: AppContext,
@@ -176,8 +183,7 @@ export async function editAnswer(ctx: AppContext, principal: Principal, id: numb
     ctx,
     principal,
     async (trx) => {
-      const current = await repo.findAnswer(trx, id, row);
-      if (!current) throw AppError.notFound('Answer');
+      const current = await answerOr404(trx, id, row);
       const result = { ...(JSON.parse(current.result) as Answer), answer: input.answer, detail: input.detail, stale: false, staleReasons: [] };
       await repo.updateAnswer(trx, current.id, { answer: input.answer, detail: input.detail, result: JSON.stringify(result), status: 'edited' });
       return { before: { answer: current.answer, detail: current.detail, status: current.status } };
@@ -263,8 +269,7 @@ export async function assignAnswer(ctx: AppContext, principal: Principal, id: nu
     ctx,
     principal,
     async (trx) => {
-      const current = await repo.findAnswer(trx, id, row);
-      if (!current) throw AppError.notFound('Answer');
+      const current = await answerOr404(trx, id, row);
       if (assigneeId !== null && !(await repo.assignableUsers(trx)).some((u) => u.id === assigneeId)) {
         throw AppError.invalid([{ field: 'assignee', message: 'Choose an active person who works on questionnaires.' }]);
       }
@@ -282,8 +287,7 @@ export async function commentOnAnswer(ctx: AppContext, principal: Principal, id:
     ctx,
     principal,
     async (trx) => {
-      const current = await repo.findAnswer(trx, id, row);
-      if (!current) throw AppError.notFound('Answer');
+      const current = await answerOr404(trx, id, row);
       return repo.insertComment(trx, { answer_id: current.id, author_id: principal.userId, body, created_at: ctx.clock().toISOString() });
     },
     (commentId) => ({ action: 'questionnaire.answer_commented', subjectType: 'questionnaire', subjectId: id, details: { row, comment: commentId } }),
