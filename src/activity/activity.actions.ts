@@ -82,3 +82,22 @@ export type ActivityAction = (typeof activityActions)[number];
 export function isActivityAction(value: unknown): value is ActivityAction {
   return typeof value === 'string' && (activityActions as readonly string[]).includes(value);
 }
+
+/** Actions that can change coverage on some day: catalogs, applicability, controls, mappings, evidence decisions and versions. */
+export const coverageActions: ReadonlySet<ActivityAction> = new Set<ActivityAction>([
+  'framework.created',
+  'framework.updated',
+  'framework.imported',
+  'applicability.loaded',
+  'control.created',
+  'control.updated',
+  'control.retired',
+  'control.merged',
+  'control.restored',
+  'mapping.added',
+  'mapping.updated',
+  'mapping.removed',
+  'evidence.accepted',
+  'evidence.rejected',
+  'evidence.version_submitted',
+]);

@@ -9,6 +9,8 @@ import { findUserByEmail } from '../auth/users.repository.ts';
 import { nextDay } from '../dates.ts';
 import { activityHash, canonicalJson, GENESIS_HASH } from './activity.hash.ts';
 import * as repo from './activity.repository.ts';
+import { bumpVersion } from '../coverage/intervals.repository.ts';
+import { coverageActions } from './activity.actions.ts';
 
 export interface ActivityEvent {
   action: ActivityAction;
@@ -49,7 +51,11 @@ export async function recordActivity(ctx: Pick<AppContext, 'dialect' | 'clock'>,
     ip: actor.ip,
     user_agent: actor.userAgent,
   };
-  return repo.insertActivity(trx, { ...fields, hash: activityHash(fields) });
+  const id = await repo.insertActivity(trx, { ...fields, hash: activityHash(fields) });
+  // Cached coverage is forgotten exactly when something it depends on changed, in every process
+  // sharing the database: the version lives in the database and moves in the change's transaction.
+  if (coverageActions.has(event.action)) await bumpVersion(trx, 'coverage');
+  return id;
 }
 
 /**

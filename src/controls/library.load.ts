@@ -9,6 +9,7 @@ import { AppError } from '../http/errors.ts';
 import { checkLibrary, formatProblem } from './library.check.ts';
 import type { ControlDef, FrameworkDef, LibraryFiles } from './library.files.ts';
 import * as repo from './library.repository.ts';
+import { refreshIntervals } from '../coverage/intervals.service.ts';
 
 export interface LoadReport {
   /** `kept`: a catalog the team imported, left as it is. */
@@ -303,6 +304,7 @@ async function loadControls(
     const survivor = survivorOf.get(row.ref);
     if (survivor && row.merged_into === null) {
       const evidence = await repo.linkEvidenceOfControl(trx, row.id, idOf.get(survivor)!);
+      await refreshIntervals(trx, [idOf.get(survivor)!]);
       await repo.updateControl(trx, row.id, { retired_at: row.retired_at ?? now, merged_into: survivor, updated_at: now });
       await recordActivity(ctx, trx, principal, {
         action: 'control.merged',

@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { DB } from '../db/schema.ts';
-import { latestChangeId } from './coverage.repository.ts';
+import { versionOf } from './intervals.repository.ts';
 import { today } from '../dates.ts';
 import { computeCoverage, type CoverageReport } from './coverage.service.ts';
 
@@ -11,10 +11,11 @@ const MAX_ENTRIES = 64;
 const caches = new WeakMap<Kysely<DB>, Map<string, CoverageReport>>();
 
 /**
- * computeCoverage, remembered until the next change. The key includes the newest activity id:
- * every change to controls, mappings, evidence or applicability appends an activity record in the
- * same transaction, so a new id means the answer may differ and is computed afresh. Used by the
- * pages that are read far more often than data changes (the dashboard).
+ * computeCoverage, remembered until something it depends on changes. The key includes the coverage
+ * version, which moves in the same transaction as every change that can alter coverage (catalogs,
+ * applicability, controls, mappings, evidence decisions and versions; see coverageActions) and
+ * only then — sign-ins, downloads and the rest leave it alone. Stored in the database, so several
+ * server processes sharing one agree. Used by the dashboard, the framework pages and the API.
  */
 export async function cachedCoverage(
   ctx: AppContext,
@@ -22,7 +23,7 @@ export async function cachedCoverage(
   options: { asOf?: string | undefined; framework?: string | undefined; detail?: boolean },
 ): Promise<CoverageReport> {
   authorize(principal, 'catalog.read');
-  const version = await latestChangeId(ctx.db);
+  const version = await versionOf(ctx.db, 'coverage');
   const key = [version, options.asOf ?? today(ctx.clock), options.framework ?? '', options.detail ? 1 : 0].join('|');
   let cache = caches.get(ctx.db);
   if (!cache) {

@@ -6,7 +6,7 @@ import { AppError, isAppError } from '../http/errors.ts';
 import type { Routes } from '../http/routes.ts';
 import { errorsByField, parseInput } from '../http/validate.ts';
 import { coveragePageQuery } from './coverage.schema.ts';
-import { computeCoverage } from './coverage.service.ts';
+import { cachedCoverage } from './coverage.cache.ts';
 
 export function coverageRoutes(routes: Routes, ctx: AppContext): void {
   routes.get('/coverage/:slug', 'catalog.read', async (req, res) => {
@@ -14,7 +14,7 @@ export function coverageRoutes(routes: Routes, ctx: AppContext): void {
     const { as_of, status } = parseInput(coveragePageQuery, query);
     const slug = String(req.params.slug).slice(0, 60);
     try {
-      const report = await computeCoverage(ctx, principalOf(req), { asOf: as_of, framework: slug, detail: true });
+      const report = await cachedCoverage(ctx, principalOf(req), { asOf: as_of, framework: slug, detail: true });
       const framework = report.frameworks[0]!;
       // Open major nonconformities are shown wherever coverage is (empty for those who may not read audits).
       const majors = await openMajorFindingsOf(ctx, principalOf(req), framework.slug);

@@ -5,6 +5,7 @@ import { isDay, today } from '../dates.ts';
 import { relationshipRank, satisfiesFully, type Relationship } from '../controls/controls.model.ts';
 import { AppError } from '../http/errors.ts';
 import * as repo from './coverage.repository.ts';
+import { intervalsOnDay } from './intervals.repository.ts';
 
 export type CoverageStatus = 'met' | 'partial' | 'gap' | 'not_applicable';
 
@@ -75,7 +76,13 @@ interface ControlInfo {
 export async function computeCoverage(
   ctx: AppContext,
   principal: Principal,
-  options: { asOf?: string | undefined; framework?: string | undefined; detail?: boolean } = {},
+  options: {
+    asOf?: string | undefined;
+    framework?: string | undefined;
+    detail?: boolean;
+    /** Where "accepted evidence valid on the day" is read: the maintained intervals (always), or the evidence itself (the reference the equality test compares with). */
+    from?: 'intervals' | 'evidence';
+  } = {},
 ): Promise<CoverageReport> {
   authorize(principal, 'catalog.read');
   const asOf = options.asOf ?? today(ctx.clock);
@@ -89,7 +96,7 @@ export async function computeCoverage(
     repo.assessableRequirements(ctx.db, frameworkIds),
     repo.mappingsOf(ctx.db, frameworkIds),
     repo.controlStates(ctx.db),
-    repo.validEvidenceByControl(ctx.db, asOf),
+    options.from === 'evidence' ? repo.validEvidenceByControl(ctx.db, asOf) : intervalsOnDay(ctx.db, asOf),
   ]);
   const validUntil = new Map(valid.map((v) => [v.control_id, String(v.valid_until)]));
   const info = new Map<number, ControlInfo>(

@@ -383,6 +383,8 @@ export interface DB {
   questionnaire_comments: QuestionnaireCommentsTable;
   answer_variants: AnswerVariantsTable;
   requirement_ref_map: RequirementRefMapTable;
+  control_intervals: ControlIntervalsTable;
+  change_versions: ChangeVersionsTable;
 }
 
 export interface ReportsTable {
@@ -482,4 +484,17 @@ export interface AnswerVariantsTable {
   added_at: string;
   removed_at: string | null;
   removed_by: number | null;
+}
+
+/** Day ranges a control's accepted, current evidence covers (overlapping items merged). */
+export interface ControlIntervalsTable {
+  control_id: number;
+  valid_from: string;
+  valid_until: string;
+}
+
+/** A counter per kind of change ('coverage'), bumped in the transaction of every such change. */
+export interface ChangeVersionsTable {
+  scope: string;
+  version: number;
 }

@@ -8,6 +8,7 @@ import { today } from '../dates.ts';
 import { AppError, type FieldError } from '../http/errors.ts';
 import { defaultValidUntil, type EvidenceKind, type EvidenceStatus } from './evidence.model.ts';
 import * as repo from './evidence.repository.ts';
+import { refreshIntervalsForEvidence } from '../coverage/intervals.service.ts';
 import type { EvidenceInput } from './evidence.schema.ts';
 import { FileIntegrityError, FileStore, sanitizeFilename } from './file-store.ts';
 
@@ -172,6 +173,8 @@ export async function createEvidence(ctx: AppContext, principal: Principal, inpu
       if (previous && !(await repo.markSuperseded(trx, previous.id, id, now))) {
         throw AppError.conflict('This evidence already has a newer version; open the latest one.');
       }
+      // A superseded item no longer counts until its new version is accepted.
+      if (previous) await refreshIntervalsForEvidence(trx, [previous.id]);
       await repo.linkControls(
         trx,
         controls.map((c) => ({ evidence_id: id, control_id: c.id })),
@@ -229,6 +232,8 @@ export async function reviewEvidence(
         review_comment: input.comment ?? null,
       });
       if (!ok) throw AppError.conflict('This evidence was reviewed or superseded meanwhile.');
+      // An accepted item extends its controls' coverage; the same transaction keeps it in step.
+      await refreshIntervalsForEvidence(trx, [evidenceId]);
     },
     () => ({ action: `evidence.${input.decision}`, subjectType: 'evidence', subjectId: evidenceId, details: input.comment ? { comment: input.comment } : {} }),
   );

@@ -5,8 +5,8 @@ import { buildEvidence, buildUser, loadFixtureLibrary } from '../helpers/factori
 import { buildApp, signedIn, type Browser } from '../helpers/http.ts';
 
 /**
- * The dashboard reads coverage through a cache (src/coverage/coverage.cache.ts) keyed on the newest
- * activity id. These tests watch the dashboard a GRC user sees before and after a change, so a key
+ * The dashboard, the framework coverage pages and the API read coverage through a cache
+ * (src/coverage/coverage.cache.ts) keyed on the coverage version kept in the database. These tests watch the dashboard a GRC user sees before and after a change, so a key
  * that stopped following changes would show yesterday's figures and fail them.
  */
 
@@ -100,5 +100,28 @@ describe('the dashboard follows changes, though it reads coverage through a cach
     expect((await dashboard(alice, '?as_of=2026-11-09')).alpha).toEqual(allGaps.alpha);
     expect((await dashboard(alice)).alpha).toEqual({ met: 1, partial: 0, gap: 1, percent: 50 });
     expect((await dashboard(alice, '?as_of=2026-11-09')).alpha).toEqual(allGaps.alpha);
+  });
+});
+
+describe('what the coverage cache forgets', () => {
+  it('keeps its version through sign-ins, failed sign-ins and downloads, and moves it on an evidence decision, in the database', async () => {
+    const { versionOf } = await import('../../src/coverage/intervals.repository.ts');
+    const { app } = await buildApp(ctx);
+    const start = await versionOf(ctx.db, 'coverage');
+    await signedIn(app, await buildUser(ctx, { role: 'viewer' }));
+    const { Browser } = await import('../helpers/http.ts');
+    const stranger = new Browser(app);
+    await stranger.agent
+      .post('/login')
+      .type('form')
+      .send({ email: aliceUser.email, password: 'wrong password', _csrf: await stranger.csrfToken() });
+    const item = await buildEvidence(ctx, { submitter: aliceUser, controls: ['IAM-01'] });
+    // Submitting is not a decision: coverage cannot change yet.
+    expect(await versionOf(ctx.db, 'coverage')).toBe(start);
+    expect(await ctx.db.selectFrom('activity').select('id').where('action', 'in', ['auth.login', 'auth.login_failed']).execute()).not.toHaveLength(0);
+    const { reviewEvidence } = await import('../../src/evidence/evidence.service.ts');
+    const { principalFor } = await import('../helpers/factories.ts');
+    await reviewEvidence(ctx, principalFor(bobUser), item.id, { decision: 'accepted' });
+    expect(await versionOf(ctx.db, 'coverage')).toBe(start + 1);
   });
 });

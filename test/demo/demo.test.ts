@@ -93,4 +93,23 @@ describe.skipIf(Boolean(testDatabaseUrl))('npm run demo data', () => {
     const digests = await allDigests(ctx, cliPrincipal);
     expect(digests.find((d) => d.user.email === 'grace@demo.attest')!.digest.count).toBeGreaterThan(0);
   });
+
+  it('coverage from the maintained intervals equals coverage from the evidence on every day of the two years, and the rebuild finds nothing to mend', async () => {
+    const { intervalsOnDay } = await import('../../src/coverage/intervals.repository.ts');
+    const { validEvidenceByControl } = await import('../../src/coverage/coverage.repository.ts');
+    const { checkIntervals } = await import('../../src/coverage/intervals.service.ts');
+    const { daysFrom, addDays } = await import('../../src/dates.ts');
+    const days = daysFrom(addDays('2026-11-21', -735), '2026-11-21');
+    for (const day of days) {
+      const [a, b] = await Promise.all([intervalsOnDay(ctx.db, day), validEvidenceByControl(ctx.db, day)]);
+      expect(
+        a.map((r) => r.control_id).sort((x, y) => x - y),
+        day,
+      ).toEqual(b.map((r) => r.control_id).sort((x, y) => x - y));
+    }
+    for (const day of days.filter((_, i) => i % 15 === 0)) {
+      expect(await computeCoverage(ctx, cliPrincipal, { asOf: day }), day).toEqual(await computeCoverage(ctx, cliPrincipal, { asOf: day, from: 'evidence' }));
+    }
+    expect((await checkIntervals(ctx, cliPrincipal, { apply: false })).differing).toEqual([]);
+  }, 120_000);
 });

@@ -10,6 +10,7 @@ import * as reportsPortal from './2026_11_29_0005_reports_portal.ts';
 import * as questionnaires from './2026_11_29_0006_questionnaires.ts';
 import * as questionnaireReview from './2026_11_29_0007_questionnaire_review.ts';
 import * as libraryTrust from './2026_11_29_0008_library_trust.ts';
+import * as coverageIntervals from './2026_11_29_0009_coverage_intervals.ts';
 
 /** Every migration, by name. Names sort by date; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0006_questionnaires': questionnaires,
   '2026_11_29_0007_questionnaire_review': questionnaireReview,
   '2026_11_29_0008_library_trust': libraryTrust,
+  '2026_11_29_0009_coverage_intervals': coverageIntervals,
 };
