@@ -11,9 +11,12 @@ import { loadLibrary } from '../src/controls/library.load.ts';
 import { seeded } from '../src/demo/demo.data.ts';
 import { addDays } from '../src/dates.ts';
 import { createLogger } from '../src/logger.ts';
+import { checkIntervals } from '../src/coverage/intervals.service.ts';
 
 export const ACTIVE_CONTROLS = 200;
-export const EVIDENCE = 100_000;
+export const EVIDENCE = Number(process.env.ORG_EVIDENCE ?? 100_000);
+/** 'scattered': items at random days (ids not in date order); 'realistic': five years, each control's evidence renewed before it lapses, ids in date order. */
+export const SHAPE = (process.env.ORG_SHAPE ?? 'scattered') as 'scattered' | 'realistic';
 export const AS_OF = '2026-06-30';
 
 /**
@@ -21,7 +24,7 @@ export const AS_OF = '2026-06-30';
  * 200 active controls (the rest retired), and 100,000 evidence records over two years, 80 %
  * accepted, each linked to one or two controls. Written with raw better-sqlite3 for speed.
  */
-export async function buildOrg(dir = path.join(os.tmpdir(), 'attest-bench-org')): Promise<{ ctx: AppContext; dbFile: string }> {
+export async function buildOrg(dir = path.join(os.tmpdir(), `attest-bench-org-${SHAPE}-${EVIDENCE}`)): Promise<{ ctx: AppContext; dbFile: string }> {
   const dbFile = path.join(dir, 'attest.db');
   const ready = fs.existsSync(path.join(dir, 'ready'));
   const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', COOKIE_SECURE: 'false' });
@@ -41,26 +44,48 @@ export async function buildOrg(dir = path.join(os.tmpdir(), 'attest-bench-org'))
      values (null, 1, ?, 'automated_check', '', 'https://ci.example.test/run', ?, ?, ?, null, ?)`,
   );
   const link = db.prepare('insert into evidence_controls (evidence_id, control_id) values (?, ?)');
+  const add = (i: number, collected: string, validUntil: string, status: string, first: number, second: number | null) => {
+    const id = Number(insertEvidence.run(`Check ${i}`, collected, validUntil, status, `${collected}T10:00:00.000Z`).lastInsertRowid);
+    link.run(id, first);
+    if (second !== null && second !== first) link.run(id, second);
+  };
   db.transaction(() => {
-    for (let i = 0; i < EVIDENCE; i += 1) {
-      const collected = addDays('2025-01-01', Math.floor(rand() * 730));
-      const validUntil = addDays(collected, 30 + Math.floor(rand() * 335));
-      const r = rand();
-      const status = r < 0.8 ? 'accepted' : r < 0.9 ? 'submitted' : 'rejected';
-      const id = Number(insertEvidence.run(`Check ${i}`, collected, validUntil, status, `${collected}T10:00:00.000Z`).lastInsertRowid);
-      const first = active[Math.floor(rand() * active.length)]!;
-      link.run(id, first);
-      if (rand() < 0.3) {
-        const second = active[Math.floor(rand() * active.length)]!;
-        if (second !== first) link.run(id, second);
+    if (SHAPE === 'scattered') {
+      for (let i = 0; i < EVIDENCE; i += 1) {
+        const collected = addDays('2025-01-01', Math.floor(rand() * 730));
+        const validUntil = addDays(collected, 30 + Math.floor(rand() * 335));
+        const r = rand();
+        const status = r < 0.8 ? 'accepted' : r < 0.9 ? 'submitted' : 'rejected';
+        const first = active[Math.floor(rand() * active.length)]!;
+        add(i, collected, validUntil, status, first, rand() < 0.3 ? active[Math.floor(rand() * active.length)]! : null);
+      }
+    } else {
+      // Five years up to the as-of date's year end; each control collects evidence every `step`
+      // days (so that the whole set has EVIDENCE items), valid a little longer than the step.
+      const days = 5 * 365;
+      const start = addDays('2026-12-31', -days);
+      const step = Math.max(1, Math.floor((days * active.length) / EVIDENCE));
+      let i = 0;
+      for (let d = 0; d < days && i < EVIDENCE; d += 1) {
+        const collected = addDays(start, d);
+        for (const [k, control] of active.entries()) {
+          if ((d + k) % step !== 0 || i >= EVIDENCE) continue;
+          const r = rand();
+          const status = r < 0.9 ? 'accepted' : r < 0.95 ? 'submitted' : 'rejected';
+          add(i, collected, addDays(collected, step + 10 + Math.floor(rand() * 20)), status, control, rand() < 0.1 ? active[Math.floor(rand() * active.length)]! : null);
+          i += 1;
+        }
       }
     }
     db.prepare('update evidence set lineage_id = id').run();
   })();
   db.exec('analyze');
   db.close();
+  // Rows written behind the services' back: the maintained intervals are built from them once.
+  const built = await openContext(config, createLogger('silent'));
+  await checkIntervals(built, systemActor, { apply: true });
   fs.writeFileSync(path.join(dir, 'ready'), new Date().toISOString());
-  return { ctx: await openContext(config, createLogger('silent')), dbFile };
+  return { ctx: built, dbFile };
 }
 
 export function stats(samples: number[]): { median: number; p95: number; p99: number; min: number } {

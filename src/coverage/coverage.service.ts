@@ -5,7 +5,7 @@ import { isDay, today } from '../dates.ts';
 import { relationshipRank, satisfiesFully, type Relationship } from '../controls/controls.model.ts';
 import { AppError } from '../http/errors.ts';
 import * as repo from './coverage.repository.ts';
-import { intervalsOnDay } from './intervals.repository.ts';
+import { intervalsOnDay, versionOf } from './intervals.repository.ts';
 
 export type CoverageStatus = 'met' | 'partial' | 'gap' | 'not_applicable';
 
@@ -92,10 +92,8 @@ export async function computeCoverage(
     throw AppError.invalid([{ field: 'framework', message: `Unknown framework ${options.framework}.` }]);
   }
   const frameworkIds = frameworks.map((f) => f.id);
-  const [requirements, mappings, controls, valid] = await Promise.all([
-    repo.assessableRequirements(ctx.db, frameworkIds),
-    repo.mappingsOf(ctx.db, frameworkIds),
-    repo.controlStates(ctx.db),
+  const [{ requirements, mappings, controls }, valid] = await Promise.all([
+    catalogShape(ctx, frameworkIds),
     options.from === 'evidence' ? repo.validEvidenceByControl(ctx.db, asOf) : intervalsOnDay(ctx.db, asOf),
   ]);
   const validUntil = new Map(valid.map((v) => [v.control_id, String(v.valid_until)]));
@@ -149,6 +147,39 @@ export async function computeCoverage(
       };
     }),
   };
+}
+
+type Shape = {
+  requirements: Awaited<ReturnType<typeof repo.assessableRequirements>>;
+  mappings: Awaited<ReturnType<typeof repo.mappingsOf>>;
+  controls: Awaited<ReturnType<typeof repo.controlStates>>;
+};
+const shapes = new WeakMap<object, { version: number; byFrameworks: Map<string, Shape> }>();
+
+/**
+ * What coverage reads besides the evidence — requirements, exclusions, mappings, the controls'
+ * states — does not depend on the day and changes only with the coverage version (catalogs,
+ * applicability, controls, mappings), so it is read once per version and per process.
+ */
+async function catalogShape(ctx: AppContext, frameworkIds: number[]): Promise<Shape> {
+  const version = await versionOf(ctx.db, 'coverage');
+  let entry = shapes.get(ctx.db);
+  if (!entry || entry.version !== version) {
+    entry = { version, byFrameworks: new Map() };
+    shapes.set(ctx.db, entry);
+  }
+  const key = frameworkIds.join(',');
+  const hit = entry.byFrameworks.get(key);
+  if (hit) return hit;
+  const [requirements, mappings, controls] = await Promise.all([
+    repo.assessableRequirements(ctx.db, frameworkIds),
+    repo.mappingsOf(ctx.db, frameworkIds),
+    repo.controlStates(ctx.db),
+  ]);
+  const shape = { requirements, mappings, controls };
+  // Read again if the version moved while reading: never keep a shape under a version it may not match.
+  if ((await versionOf(ctx.db, 'coverage')) === version) entry.byFrameworks.set(key, shape);
+  return shape;
 }
 
 async function notEffectiveReasons(ctx: AppContext, asOf: string, info: Map<number, ControlInfo>, mappedIds: number[]): Promise<Map<number, string>> {
