@@ -60,21 +60,17 @@ export async function buildOrg(dir = path.join(os.tmpdir(), `attest-bench-org-${
         add(i, collected, validUntil, status, first, rand() < 0.3 ? active[Math.floor(rand() * active.length)]! : null);
       }
     } else {
-      // Five years up to the as-of date's year end; each control collects evidence every `step`
-      // days (so that the whole set has EVIDENCE items), valid a little longer than the step.
+      // Five years up to the as-of year's end, in date order (ids follow the dates): the controls
+      // take turns, so each collects evidence every `step` days, valid a little longer than that.
       const days = 5 * 365;
       const start = addDays('2026-12-31', -days);
-      const step = Math.max(1, Math.floor((days * active.length) / EVIDENCE));
-      let i = 0;
-      for (let d = 0; d < days && i < EVIDENCE; d += 1) {
-        const collected = addDays(start, d);
-        for (const [k, control] of active.entries()) {
-          if ((d + k) % step !== 0 || i >= EVIDENCE) continue;
-          const r = rand();
-          const status = r < 0.9 ? 'accepted' : r < 0.95 ? 'submitted' : 'rejected';
-          add(i, collected, addDays(collected, step + 10 + Math.floor(rand() * 20)), status, control, rand() < 0.1 ? active[Math.floor(rand() * active.length)]! : null);
-          i += 1;
-        }
+      const step = (days * active.length) / EVIDENCE;
+      for (let i = 0; i < EVIDENCE; i += 1) {
+        const collected = addDays(start, Math.floor((i * days) / EVIDENCE));
+        const control = active[i % active.length]!;
+        const r = rand();
+        const status = r < 0.9 ? 'accepted' : r < 0.95 ? 'submitted' : 'rejected';
+        add(i, collected, addDays(collected, Math.ceil(step) + 10 + Math.floor(rand() * 20)), status, control, rand() < 0.1 ? active[Math.floor(rand() * active.length)]! : null);
       }
     }
     db.prepare('update evidence set lineage_id = id').run();

@@ -13,6 +13,8 @@ export interface Database {
   dialect: DialectName;
   /** The raw SQLite handle, for online backups; undefined on PostgreSQL. */
   sqlite?: SQLite.Database;
+  /** The PostgreSQL schema every connection is on, when one was chosen (a worker reopens the same). */
+  searchPath?: string;
   close(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ export function openDatabase(url: string, options: { searchPath?: string } = {})
       ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
     });
     const db = new Kysely<DB>({ dialect: new AttestPostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return { db, dialect: 'postgres', close: () => db.destroy(), ...(options.searchPath ? { searchPath: options.searchPath } : {}) };
   }
   if (url !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(url)), { recursive: true });
   const sqlite = new SQLite(url);

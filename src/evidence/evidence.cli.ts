@@ -34,14 +34,19 @@ export function registerEvidenceCommands(program: Command): void {
         }
         process.stderr.write(`checking ${file}…\n`);
         let started = false;
-        const result = await importEvidenceCsv(ctx, cliPrincipal, fs.readFileSync(file), {
-          submitterId,
-          onProgress: (done, total) => {
-            if (!started) bar.start(total, 0);
-            started = true;
-            bar.update(done);
+        const result = await importEvidenceCsv(
+          ctx,
+          cliPrincipal,
+          { path: file },
+          {
+            submitterId,
+            onProgress: (done, total) => {
+              if (!started) bar.start(total, 0);
+              started = true;
+              bar.update(done);
+            },
           },
-        }).finally(() => bar.stop());
+        ).finally(() => bar.stop());
         if (!result.ok) {
           for (const p of result.problems) process.stderr.write(`${file}:${p.line}: ${p.field}: ${p.message}\n`);
           if (result.totalProblems > result.problems.length) process.stderr.write(`… and ${result.totalProblems - result.problems.length} more\n`);

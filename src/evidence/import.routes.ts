@@ -1,11 +1,18 @@
 import fs from 'node:fs/promises';
+import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { principalOf } from '../http/actor.ts';
 import { isAppError } from '../http/errors.ts';
 import type { Routes } from '../http/routes.ts';
 import { uploadParser } from '../http/upload.ts';
+import { parseInput } from '../http/validate.ts';
+import { jobFor, startJob } from '../jobs/jobs.ts';
 import { fileStore, type UploadedFile } from './evidence.service.ts';
-import { IMPORT_COLUMNS, importEvidenceCsv } from './import.service.ts';
+import { importInWorker } from './import.runner.ts';
+import { IMPORT_COLUMNS, type ImportResult } from './import.service.ts';
+
+const JOB = 'evidence-import';
+const jobParam = z.object({ job: z.string().uuid('Unknown import.') });
 
 export function importRoutes(routes: Routes, ctx: AppContext): void {
   const upload = uploadParser({ tmpDir: () => fileStore(ctx).tmpDir, maxBytes: ctx.config.uploadMaxBytes, field: 'file', maxFiles: 1 });
@@ -15,6 +22,8 @@ export function importRoutes(routes: Routes, ctx: AppContext): void {
     res.render('evidence/import', model);
   });
 
+  // The file is checked and written on a worker thread: the page follows its progress, and nobody
+  // else's request waits for it.
   routes.post('/evidence/import', 'evidence.log', async (req, res) => {
     let files: UploadedFile[];
     try {
@@ -25,12 +34,32 @@ export function importRoutes(routes: Routes, ctx: AppContext): void {
     }
     const file = files[0];
     if (!file) return res.status(422).render('evidence/import', { ...model, error: 'Choose a CSV file to import.' });
-    try {
-      const result = await importEvidenceCsv(ctx, principalOf(req), await fs.readFile(file.path));
-      if (!result.ok) return res.status(422).render('evidence/import', { ...model, result, filename: file.originalName });
-      res.status(201).render('evidence/import', { ...model, result, filename: file.originalName });
-    } finally {
-      await fs.rm(file.path, { force: true });
-    }
+    const principal = principalOf(req);
+    const job = startJob<ImportResult & { filename: string }>(JOB, principal.userId, async (progress) => {
+      try {
+        return { ...(await importInWorker(ctx, principal, file.path, progress)), filename: file.originalName };
+      } finally {
+        await fs.rm(file.path, { force: true });
+      }
+    });
+    res.redirect(303, `/evidence/import/${job.id}`);
+  });
+
+  routes.get('/evidence/import/:job', 'evidence.log', (req, res) => {
+    const { job: id } = parseInput(jobParam, req.params);
+    const job = jobFor<ImportResult & { filename: string }>(id, JOB, principalOf(req).userId);
+    if (!job) return res.status(404).render('evidence/import', { ...model, error: 'This import is not known here (imports are followed for an hour after they end).' });
+    res.set('Cache-Control', 'no-store');
+    const result = job.result;
+    res.render('evidence/import', {
+      ...model,
+      job: {
+        running: job.status === 'running',
+        phase: job.phase === 'writing' ? `Writing ${job.done} of ${job.total} rows` : job.phase === 'checking' ? `Checked ${job.done} rows` : 'Starting',
+        percent: job.total ? Math.floor((job.done / job.total) * 100) : 0,
+      },
+      ...(job.status === 'failed' ? { error: `The import failed and nothing was written: ${job.error}` } : {}),
+      ...(result ? { result, filename: result.filename } : {}),
+    });
   });
 }

@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { parse } from 'csv-parse/sync';
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
 import { recordActivity } from '../activity/activity.service.ts';
 import { authorize } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -27,6 +29,9 @@ export type ImportResult =
   | { ok: false; problems: ImportProblem[]; totalProblems: number; rows: number };
 
 export interface ImportOptions {
+  /** While checking (the first pass): rows read so far. */
+  onChecked?: (rows: number) => void;
+  /** While writing (the second pass): rows written of the total. */
   onProgress?: (done: number, total: number) => void;
   submitterId?: number | null;
 }
@@ -36,71 +41,92 @@ interface ParsedRow {
   record: Record<string, string>;
 }
 
-function parseCsv(content: Buffer): { rows: ParsedRow[]; problems: ImportProblem[] } {
-  let parsed: { record: Record<string, string>; info: { lines: number } }[];
+/** Where the CSV comes from: bytes in memory (tests, small files) or a file read as a stream. */
+export type ImportSource = Buffer | { path: string };
+
+const streamOf = (source: ImportSource): Readable => (Buffer.isBuffer(source) ? Readable.from([source]) : fs.createReadStream(source.path));
+
+/**
+ * The rows of the file, one at a time (memory stays flat however long the file is), after the
+ * header; a problem with the file itself (not CSV, no rows, missing or unknown columns) ends it.
+ */
+async function* rowsOf(source: ImportSource, onBytes?: (chunk: Buffer) => void): AsyncGenerator<ParsedRow, ImportProblem[]> {
+  let header: string[] = [];
+  const parser = parse({
+    columns: (h: string[]) => {
+      header = h.map((x) => x.trim().toLowerCase());
+      return header;
+    },
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    info: true,
+    max_record_size: 64 * 1024,
+  });
+  const input = streamOf(source);
+  if (onBytes) input.on('data', (chunk) => onBytes(chunk as Buffer));
+  input.on('error', (err) => parser.destroy(err));
+  input.pipe(parser);
+  let first = true;
+  let any = false;
   try {
-    parsed = parse(content, {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      info: true,
-      max_record_size: 64 * 1024,
-    });
+    for await (const p of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      if (first) {
+        first = false;
+        const problems: ImportProblem[] = [];
+        for (const col of REQUIRED) if (!header.includes(col)) problems.push({ line: 1, field: col, message: `Missing column "${col}". Columns: ${IMPORT_COLUMNS.join(', ')}.` });
+        for (const col of header) if (!(IMPORT_COLUMNS as readonly string[]).includes(col)) problems.push({ line: 1, field: col, message: `Unknown column "${col}".` });
+        if (problems.length) {
+          input.destroy();
+          return problems;
+        }
+      }
+      any = true;
+      yield { line: p.info.lines, record: p.record };
+    }
   } catch (err) {
+    input.destroy();
     const e = err as { message?: string; lines?: number };
-    return { rows: [], problems: [{ line: e.lines ?? 1, field: 'file', message: `Not valid CSV: ${(e.message ?? 'unreadable').replace(/^Invalid [^:]*: /, '')}` }] };
+    return [{ line: e.lines ?? 1, field: 'file', message: `Not valid CSV: ${(e.message ?? 'unreadable').replace(/^Invalid [^:]*: /, '')}` }];
   }
-  const rows = parsed.map((p) => ({ line: p.info.lines, record: p.record }));
-  if (rows.length === 0) return { rows, problems: [{ line: 1, field: 'file', message: 'The file has a header but no rows, or is empty.' }] };
-  const header = Object.keys(rows[0]!.record);
-  const problems: ImportProblem[] = [];
-  for (const col of REQUIRED) if (!header.includes(col)) problems.push({ line: 1, field: col, message: `Missing column "${col}". Columns: ${IMPORT_COLUMNS.join(', ')}.` });
-  for (const col of header) if (!(IMPORT_COLUMNS as readonly string[]).includes(col)) problems.push({ line: 1, field: col, message: `Unknown column "${col}".` });
-  return { rows, problems };
+  if (!any) return [{ line: 1, field: 'file', message: 'The file has a header but no rows, or is empty.' }];
+  return [];
 }
 
 /**
  * Imports evidence from CSV, all or nothing: every row is checked first and every bad row is
  * reported with its line number; only a clean file is written, in one transaction, so an import
- * that fails or is killed halfway leaves nothing behind. Imported evidence is submitted and awaits
- * review like any other.
+ * that fails or is killed halfway leaves nothing behind. The file is read as a stream, twice, so
+ * memory stays flat in the number of rows. Imported evidence is submitted and awaits review.
  */
-export async function importEvidenceCsv(ctx: AppContext, principal: Principal, content: Buffer, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importEvidenceCsv(ctx: AppContext, principal: Principal, source: ImportSource, options: ImportOptions = {}): Promise<ImportResult> {
   authorize(principal, 'evidence.log');
-  const { rows, problems } = parseCsv(content);
-  if (problems.length) return { ok: false, problems, totalProblems: problems.length, rows: rows.length };
   const controls = new Map((await repo.allControlRefs(ctx.db)).filter((c) => c.retired_at === null).map((c) => [c.ref, c]));
   const day = today(ctx.clock);
   const now = ctx.clock().toISOString();
   const importId = randomUUID();
-  const valid: { row: Parameters<typeof repo.insertEvidenceBatch>[1][number]; controlIds: number[] }[] = [];
-  const found: ImportProblem[] = [];
-  let total = 0;
-  const report = (p: ImportProblem) => {
-    total += 1;
-    if (found.length < MAX_REPORTED) found.push(p);
-  };
-  for (const { line, record } of rows) {
+  type Valid = { row: Parameters<typeof repo.insertEvidenceBatch>[1][number]; controlIds: number[] };
+  /** One row checked: the row to insert, or its problems reported. */
+  const check = ({ line, record }: ParsedRow, report: (p: ImportProblem) => void): Valid | null => {
     // PostgreSQL refuses NUL bytes that SQLite would store: refuse them the same on both.
     const nul = nulPaths(record);
     if (nul.length) {
       for (const field of nul) report({ line, field, message: 'Contains a NUL character, which is not allowed.' });
-      continue;
+      return null;
     }
     const parsed = evidenceInputSchema.safeParse(record);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) report({ line, field: issue.path.join('.') || 'row', message: issue.message });
-      continue;
+      return null;
     }
     const input = parsed.data;
     const unknown = input.controls.filter((r) => !controls.has(r));
     if (unknown.length) report({ line, field: 'controls', message: `Unknown or retired control: ${unknown.join(', ')}.` });
     if (input.collected_at > day) report({ line, field: 'collected_at', message: 'The collection date cannot be in the future.' });
     if (!input.link_url) report({ line, field: 'link_url', message: 'Imported evidence needs a link (files are attached in the app).' });
-    if (unknown.length || input.collected_at > day || !input.link_url) continue;
+    if (unknown.length || input.collected_at > day || !input.link_url) return null;
     const linked = input.controls.map((r) => controls.get(r)!);
-    valid.push({
+    return {
       controlIds: linked.map((c) => c.id),
       row: {
         title: input.title,
@@ -120,35 +146,74 @@ export async function importEvidenceCsv(ctx: AppContext, principal: Principal, c
         version: 1,
         import_id: importId,
       },
-    });
-  }
-  if (total > 0) return { ok: false, problems: found, totalProblems: total, rows: rows.length };
+    };
+  };
 
-  const checksum = createHash('sha256').update(content).digest('hex');
+  // Pass 1: every row checked, nothing kept but the count, the first problems and the checksum.
+  const found: ImportProblem[] = [];
+  let total = 0;
+  let rows = 0;
+  const hash = createHash('sha256');
+  const report = (p: ImportProblem) => {
+    total += 1;
+    if (found.length < MAX_REPORTED) found.push(p);
+  };
+  const pass1 = rowsOf(source, (chunk) => hash.update(chunk));
+  for (;;) {
+    const next = await pass1.next();
+    if (next.done) {
+      if (next.value.length) return { ok: false, problems: next.value, totalProblems: next.value.length, rows };
+      break;
+    }
+    rows += 1;
+    check(next.value, report);
+    if (rows % 5000 === 0) options.onChecked?.(rows);
+  }
+  if (total > 0) return { ok: false, problems: found, totalProblems: total, rows };
+  const checksum = hash.digest('hex');
+
+  // Pass 2: the same rows read again and written in batches inside one transaction, so an import
+  // that fails or is killed halfway leaves nothing behind.
   return unitOfWork(ctx, async (trx) => {
-    const ids: number[] = [];
-    const step = 2000;
-    for (let i = 0; i < valid.length; i += step) {
-      const slice = valid.slice(i, i + step);
+    let first: number | null = null;
+    let last: number | null = null;
+    let written = 0;
+    let batch: Valid[] = [];
+    const flush = async () => {
+      if (!batch.length) return;
       const inserted = await repo.insertEvidenceBatch(
         trx,
-        slice.map((v) => v.row),
+        batch.map((v) => v.row),
       );
       await repo.linkControls(
         trx,
-        inserted.flatMap((id, k) => slice[k]!.controlIds.map((controlId) => ({ evidence_id: id, control_id: controlId }))),
+        inserted.flatMap((id, k) => batch[k]!.controlIds.map((controlId) => ({ evidence_id: id, control_id: controlId }))),
       );
-      ids.push(...inserted);
-      options.onProgress?.(ids.length, valid.length);
+      first ??= inserted[0] ?? null;
+      last = inserted.at(-1) ?? last;
+      written += inserted.length;
+      batch = [];
+      options.onProgress?.(written, rows);
+    };
+    const refuse = () => {
+      throw new Error('The file changed while it was being imported.');
+    };
+    for await (const row of rowsOf(source)) {
+      const valid = check(row, refuse);
+      if (!valid) refuse();
+      batch.push(valid!);
+      if (batch.length >= 2000) await flush();
     }
+    await flush();
+    if (written !== rows) refuse();
     await repo.setOwnLineage(trx, importId);
     // One record for the whole import: its size, the file's checksum and the ids it created.
     await recordActivity(ctx, trx, principal, {
       action: 'evidence.imported',
       subjectType: 'evidence_import',
       subjectId: importId,
-      details: { rows: ids.length, sha256: checksum, first_id: ids[0] ?? null, last_id: ids.at(-1) ?? null },
+      details: { rows: written, sha256: checksum, first_id: first, last_id: last },
     });
-    return { ok: true as const, imported: ids.length, importId, firstId: ids[0] ?? null, lastId: ids.at(-1) ?? null };
+    return { ok: true as const, imported: written, importId, firstId: first, lastId: last };
   });
 }

@@ -104,21 +104,45 @@ describe('CSV import', () => {
     expect(await count()).toBe(before);
   }, 120_000);
 
-  it('the import page shows line-numbered problems, or the count imported', async () => {
+  it('the import page follows the import on a worker thread, then shows line-numbered problems, or the count imported', async () => {
     const { app } = await buildApp(ctx);
     const browser = await signedIn(app, await buildUser(ctx, { role: 'grc' }));
     const page = await browser.get('/evidence/import');
     const token = /_csrf=([^"]+)"/.exec(page.text)?.[1] ?? csrfFrom(page.text);
-    const bad = await browser.agent.post(`/evidence/import?_csrf=${token}`).attach('file', Buffer.from(`${HEADER}X,fax,2026-09-30,IAM-01,https://x.example.test,,\n`), 'bad.csv');
-    expect(bad.status).toBe(422);
+    /** Posts the file, then follows the job page until the import has ended. */
+    const importFile = async (name: string, csv: string) => {
+      const posted = await browser.agent.post(`/evidence/import?_csrf=${token}`).attach('file', Buffer.from(csv), name);
+      expect(posted.status).toBe(303);
+      const at = posted.headers.location!;
+      expect(at).toMatch(/^\/evidence\/import\/[0-9a-f-]{36}$/);
+      for (let i = 0; i < 200; i += 1) {
+        const followed = await browser.get(at);
+        expect(followed.status).toBe(200);
+        if (!followed.text.includes('http-equiv="refresh"')) return Object.assign(followed, { at });
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('the import did not end');
+    };
+    const bad = await importFile('bad.csv', `${HEADER}X,fax,2026-09-30,IAM-01,https://x.example.test,,\n`);
     expect(bad.text).toMatch(/<td class="num">2<\/td><td><code>kind<\/code><\/td>/);
-    const good = await browser.agent
-      .post(`/evidence/import?_csrf=${token}`)
-      .attach('file', Buffer.from(`${HEADER}Y,export,2026-09-30,IAM-01,https://x.example.test,,\n`), 'good.csv');
-    expect(good.status).toBe(201);
+    const before = await ctx.db
+      .selectFrom('evidence')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const good = await importFile('good.csv', `${HEADER}Y,export,2026-09-30,IAM-01,https://x.example.test,,\n`);
     expect(good.text).toContain('Imported 1 evidence item from good.csv');
+    const after = await ctx.db
+      .selectFrom('evidence')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n) + 1);
     const none = await browser.agent.post(`/evidence/import?_csrf=${token}`).field('x', 'y');
     expect(none.status).toBe(422);
     expect(none.text).toContain('Choose a CSV file to import.');
+    // Somebody else's import, or one that does not exist, is not shown.
+    const other = await signedIn(app, await buildUser(ctx, { role: 'grc' }));
+    expect((await other.get(good.at)).status).toBe(404);
+    expect((await other.get('/evidence/import/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await other.get('/evidence/import/not-a-job')).status).toBe(422);
   });
 });
