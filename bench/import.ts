@@ -42,7 +42,7 @@ const csvFile = path.join(dir, 'evidence.csv');
 fs.writeFileSync(csvFile, csv);
 
 let t = performance.now();
-const result = await importEvidenceCsv(ctx, cliActor, fs.readFileSync(csvFile));
+const result = await importEvidenceCsv(ctx, cliActor, { path: csvFile });
 const ours = performance.now() - t;
 if (!result.ok) throw new Error(`import failed: ${JSON.stringify(result.problems.slice(0, 3))}`);
 await ctx.database.close();

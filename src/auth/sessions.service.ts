@@ -1,3 +1,4 @@
+import { busyWriting } from '../jobs/jobs.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { recordActivity, withActivity } from '../activity/activity.service.ts';
 import type { Actor, AppContext } from '../context.ts';
@@ -89,8 +90,12 @@ export async function resolveSession(ctx: AppContext, token: string): Promise<Us
   const idHash = hashSecret(token);
   const found = await sessions.findSessionUser(ctx.db, idHash, now.toISOString());
   if (!found || found.user.disabled_at !== null) return undefined;
-  if (now.getTime() - Date.parse(found.lastSeenAt) > TOUCH_INTERVAL_MS) {
-    await sessions.touchSession(ctx.db, idHash, now.toISOString());
+  // Skipped while a large import holds SQLite's one write lock: waiting for it would stall everybody.
+  if (now.getTime() - Date.parse(found.lastSeenAt) > TOUCH_INTERVAL_MS && !(ctx.dialect === 'sqlite' && busyWriting())) {
+    // Best effort: a busy database (a large import committing) must not turn a page view into an error.
+    await sessions.touchSession(ctx.db, idHash, now.toISOString()).catch((err: unknown) => {
+      if ((err as { code?: string })?.code !== 'SQLITE_BUSY') throw err;
+    });
   }
   return toUser(found.user);
 }

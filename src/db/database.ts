@@ -13,7 +13,7 @@ export interface Database {
   dialect: DialectName;
   /** The raw SQLite handle, for online backups; undefined on PostgreSQL. */
   sqlite?: SQLite.Database;
-  /** The PostgreSQL schema every connection is on, when one was chosen (a worker reopens the same). */
+  /** The PostgreSQL schema every connection is on, when one was chosen (a second connection reopens the same). */
   searchPath?: string;
   close(): Promise<void>;
 }

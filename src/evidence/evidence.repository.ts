@@ -34,6 +34,11 @@ export async function setLineage(db: Db, id: number, lineageId: number): Promise
 }
 
 /** Bulk-imported rows are first versions: each is its own lineage. */
+/** Bulk-imported rows are first versions, each its own lineage; set per batch so no statement walks the whole import. */
+export async function setOwnLineageOf(db: Db, ids: number[]): Promise<void> {
+  if (ids.length) await db.updateTable('evidence').set({ lineage_id: sql<number>`id` }).where('id', 'in', ids).execute();
+}
+
 export async function setOwnLineage(db: Db, importId: string): Promise<void> {
   await db.updateTable('evidence').set({ lineage_id: sql<number>`id` }).where('import_id', '=', importId).execute();
 }

@@ -8,7 +8,7 @@ import { uploadParser } from '../http/upload.ts';
 import { parseInput } from '../http/validate.ts';
 import { jobFor, startJob } from '../jobs/jobs.ts';
 import { fileStore, type UploadedFile } from './evidence.service.ts';
-import { importInWorker } from './import.runner.ts';
+import { importInBackground } from './import.runner.ts';
 import { IMPORT_COLUMNS, type ImportResult } from './import.service.ts';
 
 const JOB = 'evidence-import';
@@ -22,8 +22,8 @@ export function importRoutes(routes: Routes, ctx: AppContext): void {
     res.render('evidence/import', model);
   });
 
-  // The file is checked and written on a worker thread: the page follows its progress, and nobody
-  // else's request waits for it.
+  // The file is checked and written in the background on a connection of its own: the page follows
+  // its progress, and nobody else's request waits for it.
   routes.post('/evidence/import', 'evidence.log', async (req, res) => {
     let files: UploadedFile[];
     try {
@@ -37,7 +37,7 @@ export function importRoutes(routes: Routes, ctx: AppContext): void {
     const principal = principalOf(req);
     const job = startJob<ImportResult & { filename: string }>(JOB, principal.userId, async (progress) => {
       try {
-        return { ...(await importInWorker(ctx, principal, file.path, progress)), filename: file.originalName };
+        return { ...(await importInBackground(ctx, principal, file.path, progress)), filename: file.originalName };
       } finally {
         await fs.rm(file.path, { force: true });
       }

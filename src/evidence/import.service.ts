@@ -17,6 +17,8 @@ import { evidenceInputSchema } from './evidence.schema.ts';
 export const IMPORT_COLUMNS = ['title', 'kind', 'collected_at', 'controls', 'link_url', 'valid_until', 'description'] as const;
 const REQUIRED = ['title', 'kind', 'collected_at', 'controls', 'link_url'];
 const MAX_REPORTED = 500;
+/** Rows written per statement pair (evidence, links): small enough to hand the event loop back often. */
+const BATCH = 500;
 
 export interface ImportProblem {
   line: number;
@@ -33,6 +35,8 @@ export interface ImportOptions {
   onChecked?: (rows: number) => void;
   /** While writing (the second pass): rows written of the total. */
   onProgress?: (done: number, total: number) => void;
+  /** Called every few hundred rows and after every batch: a background import gives the event loop back here. */
+  yieldEvery?: () => Promise<unknown>;
   submitterId?: number | null;
 }
 
@@ -167,6 +171,7 @@ export async function importEvidenceCsv(ctx: AppContext, principal: Principal, s
     }
     rows += 1;
     check(next.value, report);
+    if (rows % 500 === 0) await options.yieldEvery?.();
     if (rows % 5000 === 0) options.onChecked?.(rows);
   }
   if (total > 0) return { ok: false, problems: found, totalProblems: total, rows };
@@ -189,6 +194,7 @@ export async function importEvidenceCsv(ctx: AppContext, principal: Principal, s
         trx,
         inserted.flatMap((id, k) => batch[k]!.controlIds.map((controlId) => ({ evidence_id: id, control_id: controlId }))),
       );
+      await repo.setOwnLineageOf(trx, inserted);
       first ??= inserted[0] ?? null;
       last = inserted.at(-1) ?? last;
       written += inserted.length;
@@ -202,11 +208,13 @@ export async function importEvidenceCsv(ctx: AppContext, principal: Principal, s
       const valid = check(row, refuse);
       if (!valid) refuse();
       batch.push(valid!);
-      if (batch.length >= 2000) await flush();
+      if (batch.length >= BATCH) {
+        await flush();
+        await options.yieldEvery?.();
+      }
     }
     await flush();
     if (written !== rows) refuse();
-    await repo.setOwnLineage(trx, importId);
     // One record for the whole import: its size, the file's checksum and the ids it created.
     await recordActivity(ctx, trx, principal, {
       action: 'evidence.imported',

@@ -17,6 +17,9 @@ function normalise(err: unknown): AppError | undefined {
     return new AppError('unsupported_media_type', 'The request body encoding is not supported.');
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new AppError('bad_request', 'The request could not be read.');
+  // SQLite has one writer: while a large import commits, another write can time out. That is not a
+  // fault to log as one, and the user can simply try again.
+  if ((err as { code?: string })?.code === 'SQLITE_BUSY') return new AppError('unavailable', 'Attest is busy writing a large import; please try again in a moment.');
   return undefined;
 }
 

@@ -72,3 +72,18 @@ export function jobFor<T>(id: string, kind: string, ownerId: number | null): Job
   const job = jobs.get(id);
   return job && job.kind === kind && job.ownerId === ownerId ? (job as Job<T>) : undefined;
 }
+
+let backgroundWriters = 0;
+
+/** Marks a long write transaction on a connection of its own (SQLite then refuses other writers). */
+export async function writingInBackground<T>(work: () => Promise<T>): Promise<T> {
+  backgroundWriters += 1;
+  try {
+    return await work();
+  } finally {
+    backgroundWriters -= 1;
+  }
+}
+
+/** True while such a transaction is open: optional writes (a session's last-seen time) are skipped. */
+export const busyWriting = () => backgroundWriters > 0;
