@@ -55,7 +55,12 @@ export function importRoutes(routes: Routes, ctx: AppContext): void {
       ...model,
       job: {
         running: job.status === 'running',
-        phase: job.phase === 'writing' ? `Writing ${job.done} of ${job.total} rows` : job.phase === 'checking' ? `Checked ${job.done} rows` : 'Starting',
+        phase:
+          job.phase === 'writing'
+            ? `Writing ${job.done.toLocaleString('en')} of ${job.total.toLocaleString('en')} rows`
+            : job.phase === 'checking'
+              ? `Checking the file: ${job.done.toLocaleString('en')} rows read`
+              : 'Checking the file',
         percent: job.total ? Math.floor((job.done / job.total) * 100) : 0,
       },
       ...(job.status === 'failed' ? { error: `The import failed and nothing was written: ${job.error}` } : {}),

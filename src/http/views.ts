@@ -24,6 +24,8 @@ const helpers = {
   fieldError: (errors: Record<string, string> | undefined, field: string) => errors?.[field],
   json: (v: unknown) => JSON.stringify(v),
   plural: (n: number, one: string, many: string) => (n === 1 ? one : many),
+  /** 200000 → 200,000 */
+  count: (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en') : n),
   inc: (n: number) => n + 1,
 };
 
