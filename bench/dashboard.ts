@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import autocannon from 'autocannon';
 import { hashPassword } from '../src/auth/password.ts';
 import { updateUser, findUserByEmail } from '../src/auth/users.repository.ts';
 import { createUser } from '../src/auth/users.service.ts';
 import { systemPrincipal as systemActor } from '../src/auth/principal.ts';
 import { buildOrg } from './org.ts';
+import { signIn, startServer } from './server.ts';
 
 // The dashboard (coverage of every framework, chart and table) served to 20 concurrent clients
 // for 15 s over loopback, with the server in its own process. /healthz in the same run is the
@@ -24,39 +23,8 @@ if (!(await findUserByEmail(ctx.db, EMAIL))) {
 const dataDir = ctx.config.dataDir;
 await ctx.database.close();
 
-const server = spawn(process.execPath, [path.resolve('bin/attest.js'), 'serve'], {
-  env: { ...process.env, DATA_DIR: dataDir, PORT: String(PORT), LOG_LEVEL: 'warn', COOKIE_SECURE: 'false', LOGIN_MAX_PER_IP: '1000' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const base = `http://127.0.0.1:${PORT}`;
-for (let i = 0; i < 100; i += 1) {
-  try {
-    if ((await fetch(`${base}/healthz`)).ok) break;
-  } catch {
-    /* not up yet */
-  }
-  await new Promise((r) => setTimeout(r, 200));
-}
-
-// Sign in like a browser: CSRF cookie and token from the login page, then the form.
-const login = await fetch(`${base}/login`);
-const csrfCookie = login.headers
-  .getSetCookie()
-  .map((c) => c.split(';')[0])
-  .join('; ');
-const token = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1]!;
-const signIn = await fetch(`${base}/login`, {
-  method: 'POST',
-  redirect: 'manual',
-  headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-  body: new URLSearchParams({ email: EMAIL, password: PASSWORD, _csrf: token }).toString(),
-});
-const session = signIn.headers
-  .getSetCookie()
-  .map((c) => c.split(';')[0])
-  .find((c) => c!.startsWith('attest_session='));
-if (!session) throw new Error(`sign-in failed: ${signIn.status}`);
-const cookie = `${csrfCookie}; ${session}`;
+const { base, server } = await startServer(dataDir, PORT, { LOGIN_MAX_PER_IP: '1000' });
+const cookie = await signIn(base, EMAIL, PASSWORD);
 const check = await fetch(`${base}/`, { headers: { cookie } });
 if (!check.ok || !(await check.text()).includes('<svg')) throw new Error('dashboard did not render');
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { loadLibrary } from '../src/controls/library.load.ts';
 import { addDays } from '../src/dates.ts';
 import { seeded } from '../src/demo/demo.data.ts';
 import { createLogger } from '../src/logger.ts';
+import { signIn, startServer } from './server.ts';
 
 // A CSV import through the server's page, as a user would send it, with the server in its own
 // process: how long it takes, the server's peak memory (VmHWM from /proc) while it runs, and what
@@ -45,36 +45,8 @@ for (let i = 0; i < ROWS; i += 1) {
 await new Promise((r) => out.end(r));
 const size = fs.statSync(csvFile).size;
 
-const server = spawn(process.execPath, [path.resolve('bin/attest.js'), 'serve'], {
-  env: { ...process.env, DATA_DIR: dir, PORT: String(PORT), LOG_LEVEL: 'warn', COOKIE_SECURE: 'false', UPLOAD_MAX_MB: '2048' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const base = `http://127.0.0.1:${PORT}`;
-for (let i = 0; i < 100; i += 1) {
-  try {
-    if ((await fetch(`${base}/healthz`)).ok) break;
-  } catch {
-    /* not up yet */
-  }
-  await new Promise((r) => setTimeout(r, 200));
-}
-const login = await fetch(`${base}/login`);
-const csrfCookie = login.headers
-  .getSetCookie()
-  .map((c) => c.split(';')[0])
-  .join('; ');
-const token = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1]!;
-const signIn = await fetch(`${base}/login`, {
-  method: 'POST',
-  redirect: 'manual',
-  headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-  body: new URLSearchParams({ email: EMAIL, password: PASSWORD, _csrf: token }).toString(),
-});
-const session = signIn.headers
-  .getSetCookie()
-  .map((c) => c.split(';')[0])
-  .find((c) => c!.startsWith('attest_session='));
-const cookie = `${csrfCookie}; ${session}`;
+const { base, server } = await startServer(dir, PORT, { UPLOAD_MAX_MB: '2048' });
+const cookie = await signIn(base, EMAIL, PASSWORD);
 const page = await (await fetch(`${base}/evidence/import`, { headers: { cookie } })).text();
 const formToken = /_csrf=([^"]+)"/.exec(page)![1]!;
 
@@ -111,7 +83,7 @@ const h = await health;
 clearInterval(sampler);
 const end = rssOf();
 server.kill('SIGTERM');
-const imported = /Imported (\d+) evidence/.exec(final)?.[1];
+const imported = /Imported ([\d,]+) evidence/.exec(final)?.[1];
 console.log(
   `rows: ${ROWS} (${(size / 1024 / 1024).toFixed(1)} MB CSV), uploaded through POST /evidence/import, imported ${imported ?? 'NOTHING'} in ${seconds.toFixed(1)} s (${Math.round(ROWS / seconds)} rows/s)`,
 );
