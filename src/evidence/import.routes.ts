@@ -35,7 +35,7 @@ export function importRoutes(routes: Routes, ctx: AppContext): void {
     const file = files[0];
     if (!file) return res.status(422).render('evidence/import', { ...model, error: 'Choose a CSV file to import.' });
     const principal = principalOf(req);
-    const job = startJob<ImportResult & { filename: string }>(JOB, principal.userId, async (progress) => {
+    const job = startJob<ImportResult & { filename: string }>(ctx.config.dataDir, JOB, principal.userId, async (progress) => {
       try {
         return { ...(await importInBackground(ctx, principal, file.path, progress)), filename: file.originalName };
       } finally {
@@ -47,8 +47,8 @@ export function importRoutes(routes: Routes, ctx: AppContext): void {
 
   routes.get('/evidence/import/:job', 'evidence.log', (req, res) => {
     const { job: id } = parseInput(jobParam, req.params);
-    const job = jobFor<ImportResult & { filename: string }>(id, JOB, principalOf(req).userId);
-    if (!job) return res.status(404).render('evidence/import', { ...model, error: 'This import is not known here (imports are followed for an hour after they end).' });
+    const job = jobFor<ImportResult & { filename: string }>(ctx.config.dataDir, id, JOB, principalOf(req).userId);
+    if (!job) return res.status(404).render('evidence/import', { ...model, error: 'This import is not known (imports can be followed for an hour after they end).' });
     res.set('Cache-Control', 'no-store');
     const result = job.result;
     res.render('evidence/import', {

@@ -142,6 +142,21 @@ describe('CSV import', () => {
     // Somebody else's import, or one that does not exist, is not shown.
     const other = await signedIn(app, await buildUser(ctx, { role: 'grc' }));
     expect((await other.get(good.at)).status).toBe(404);
+    // The state is also on disk, for other server processes sharing the data folder: one written by
+    // "another process" (not in this one's memory) is shown to its owner.
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const id = good.at.split('/').pop()!;
+    const saved = JSON.parse(fs.readFileSync(path.join(ctx.config.dataDir, 'jobs', `${id}.json`), 'utf8'));
+    expect(saved).toMatchObject({ status: 'done', kind: 'evidence-import', result: { ok: true, imported: 1 } });
+    const elsewhere = '11111111-2222-4333-8444-555555555555';
+    fs.writeFileSync(
+      path.join(ctx.config.dataDir, 'jobs', `${elsewhere}.json`),
+      JSON.stringify({ ...saved, id: elsewhere, status: 'running', phase: 'writing', done: 1500, total: 4000, result: null, finishedAt: null }),
+    );
+    const running = await browser.get(`/evidence/import/${elsewhere}`);
+    expect(running.text).toContain('Writing 1,500 of 4,000 rows');
+    expect((await other.get(`/evidence/import/${elsewhere}`)).status).toBe(404);
     expect((await other.get('/evidence/import/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await other.get('/evidence/import/not-a-job')).status).toBe(422);
   });
