@@ -12,6 +12,8 @@ import { findingRoutes } from './audits/findings.routes.ts';
 import { portalRoutes } from './portal/portal.routes.ts';
 import { reportRoutes } from './reports/reports.routes.ts';
 import { answerLibraryRoutes } from './questionnaires/library.routes.ts';
+import { inboxRoutes } from './inbox/inbox.routes.ts';
+import { inboxCount } from './inbox/inbox.service.ts';
 import { questionnaireApi } from './questionnaires/questionnaires.api.ts';
 import { questionnaireRoutes } from './questionnaires/questionnaires.routes.ts';
 import { reportApi } from './reports/reports.api.ts';
@@ -44,6 +46,7 @@ import { AppError } from './http/errors.ts';
 import { flashMiddleware } from './http/flash.ts';
 import { identify } from './http/identity.middleware.ts';
 import { layoutLocals } from './http/nav.ts';
+import { principalOf } from './http/actor.ts';
 import { nulGuard } from './http/nul-guard.ts';
 import { Routes, type RouteInfo } from './http/routes.ts';
 import './http/types.ts';
@@ -118,6 +121,17 @@ export async function createApp(ctx: AppContext): Promise<AttestApp> {
   const csrf = csrfProtection(await getOrCreateSecret(ctx.db, 'csrf_secret'), ctx.config.cookieSecure);
   app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : csrf(req, res, next)));
   app.use(layoutLocals);
+  // The count beside "My work": only on pages (GET, not the API), for people who have an inbox.
+  app.use(async (req, res, next) => {
+    try {
+      if (req.method === 'GET' && req.user && !req.path.startsWith('/api/') && (res.locals.nav as { key: string }[] | undefined)?.some((i) => i.key === 'inbox')) {
+        res.locals.inboxCount = await inboxCount(ctx, principalOf(req));
+      }
+      next();
+    } catch (err) {
+      next(err);
+    }
+  });
   // After the body parsers, and after identify/CSRF so a refused page still shows its shell.
   app.use(nulGuard);
 
@@ -143,6 +157,7 @@ export async function createApp(ctx: AppContext): Promise<AttestApp> {
   portalRoutes(routes, ctx);
   reportRoutes(routes, ctx);
   // Before the questionnaire routes, whose /questionnaires/:id would otherwise take /questionnaires/library.
+  inboxRoutes(routes, ctx);
   answerLibraryRoutes(routes, ctx);
   questionnaireRoutes(routes, ctx);
   apiRoutes(routes);

@@ -349,3 +349,40 @@ export async function shareableCurrentOfControls(db: Db, refs: string[], day: st
     : [];
   return items.map((i) => ({ ...i, files: files.filter((f) => f.evidence_id === i.id) }));
 }
+
+/** Current evidence awaiting review that this user did not submit (four eyes), oldest first. */
+export async function reviewQueue(db: Db, notSubmittedBy: number, limit: number) {
+  const q = db
+    .selectFrom('evidence as e')
+    .leftJoin('users as s', 's.id', 'e.submitter_id')
+    .where('e.status', '=', 'submitted')
+    .where('e.superseded_by_id', 'is', null)
+    .where((eb) => eb.or([eb('e.submitter_id', 'is', null), eb('e.submitter_id', '!=', notSubmittedBy)]));
+  const [rows, count] = await Promise.all([
+    q.select(['e.id', 'e.title', 'e.submitted_at', 's.name as submitter_name', 's.email as submitter_email']).orderBy('e.submitted_at').orderBy('e.id').limit(limit).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** This user's rejected items that no newer version has replaced yet, newest decision first. */
+export async function rejectedToRedo(db: Db, submitterId: number, limit: number) {
+  const q = db.selectFrom('evidence as e').where('e.status', '=', 'rejected').where('e.superseded_by_id', 'is', null).where('e.submitter_id', '=', submitterId);
+  const [rows, count] = await Promise.all([
+    q.select(['e.id', 'e.title', 'e.reviewed_at', 'e.review_comment']).orderBy('e.reviewed_at', 'desc').orderBy('e.id', 'desc').limit(limit).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** The control refs of the given evidence items. */
+export function controlRefsOf(db: Db, evidenceIds: number[]) {
+  if (evidenceIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('evidence_controls as ec')
+    .innerJoin('controls as c', 'c.id', 'ec.control_id')
+    .select(['ec.evidence_id', 'c.ref', 'c.owner'])
+    .where('ec.evidence_id', 'in', evidenceIds)
+    .orderBy('c.ref')
+    .execute();
+}

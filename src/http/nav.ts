@@ -15,6 +15,8 @@ interface NavItem {
 
 const items: NavItem[] = [
   { key: 'portal', label: 'My audits', href: '/portal', action: 'portal.use' },
+  // Everyone who has work here: GRC staff, administrators, customer-compliance staff.
+  { key: 'inbox', label: 'My work', href: '/inbox', action: 'questionnaires.use', notFor: 'portal.use' },
   { key: 'dashboard', label: 'Dashboard', href: '/', action: 'catalog.read' },
   { key: 'frameworks', label: 'Frameworks', href: '/frameworks', action: 'catalog.read' },
   { key: 'controls', label: 'Controls', href: '/controls', action: 'catalog.read' },

@@ -170,3 +170,17 @@ export function findVariant(db: Db, id: number) {
 export async function retireVariant(db: Db, id: number, by: number | null, at: string): Promise<void> {
   await db.updateTable('answer_variants').set({ removed_at: at, removed_by: by }).where('id', '=', id).execute();
 }
+
+/** Answers assigned to this user that are not approved yet, oldest questionnaire first. */
+export async function assignedTo(db: Db, userId: number, limit: number) {
+  const q = db
+    .selectFrom('questionnaire_answers as a')
+    .innerJoin('questionnaires as q', 'q.id', 'a.questionnaire_id')
+    .where('a.assignee_id', '=', userId)
+    .where('a.status', '!=', 'approved');
+  const [rows, count] = await Promise.all([
+    q.select(['a.questionnaire_id', 'a.row_number', 'a.question', 'a.stale', 'q.customer']).orderBy('a.questionnaire_id').orderBy('a.row_number').limit(limit).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
