@@ -365,9 +365,31 @@ export async function reviewQueue(db: Db, notSubmittedBy: number, limit: number)
   return { rows, total: Number(count.n) };
 }
 
-/** This user's rejected items that no newer version has replaced yet, newest decision first. */
+/**
+ * This user's rejected items not redone yet, newest decision first: no newer version replaced it,
+ * and no evidence for one of its controls was submitted after the rejection (people often log a
+ * fresh item rather than a version; either way the work is done).
+ */
 export async function rejectedToRedo(db: Db, submitterId: number, limit: number) {
-  const q = db.selectFrom('evidence as e').where('e.status', '=', 'rejected').where('e.superseded_by_id', 'is', null).where('e.submitter_id', '=', submitterId);
+  const q = db
+    .selectFrom('evidence as e')
+    .where('e.status', '=', 'rejected')
+    .where('e.superseded_by_id', 'is', null)
+    .where('e.submitter_id', '=', submitterId)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('evidence_controls as mine')
+            .innerJoin('evidence_controls as theirs', 'theirs.control_id', 'mine.control_id')
+            .innerJoin('evidence as later', 'later.id', 'theirs.evidence_id')
+            .select(sql<number>`1`.as('one'))
+            .whereRef('mine.evidence_id', '=', 'e.id')
+            .whereRef('later.id', '!=', 'e.id')
+            .whereRef('later.submitted_at', '>', 'e.reviewed_at'),
+        ),
+      ),
+    );
   const [rows, count] = await Promise.all([
     q.select(['e.id', 'e.title', 'e.reviewed_at', 'e.review_comment']).orderBy('e.reviewed_at', 'desc').orderBy('e.id', 'desc').limit(limit).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),

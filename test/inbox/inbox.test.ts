@@ -55,6 +55,11 @@ describe('My work', () => {
     expect(benPage.text).toContain(`href="/evidence/${mine.id}"`);
     expect(benPage.text).not.toContain(`href="/evidence/${benItem.id}"`);
     expect(benPage.text).not.toContain('My rejected evidence to redo');
+
+    // Ana logs fresh evidence for the rejected item's control: that work is done.
+    ctx.setNow(new Date(Date.parse(ctx.clock().toISOString()) + 60_000).toISOString());
+    await buildEvidence(ctx, { submitter: ana, controls: ['IAM-02'], title: 'Ana second item, right quarter' });
+    expect((await anaBrowser.get('/inbox')).text).not.toContain('My rejected evidence to redo');
   });
 
   it('shows questionnaire answers assigned to me, and nothing to people with no work here', async () => {
