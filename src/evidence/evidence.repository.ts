@@ -408,3 +408,15 @@ export function controlRefsOf(db: Db, evidenceIds: number[]) {
     .orderBy('c.ref')
     .execute();
 }
+
+/** Per control: current items submitted and not yet reviewed. */
+export function awaitingReviewByControl(db: Db) {
+  return db
+    .selectFrom('evidence as e')
+    .innerJoin('evidence_controls as ec', 'ec.evidence_id', 'e.id')
+    .select((eb) => ['ec.control_id', eb.fn.countAll<number>().as('n')])
+    .where('e.status', '=', 'submitted')
+    .where('e.superseded_by_id', 'is', null)
+    .groupBy('ec.control_id')
+    .execute();
+}

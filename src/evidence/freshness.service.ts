@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { addDays, today } from '../dates.ts';
 import * as repo from './evidence.repository.ts';
+import { type ControlEvidenceState, type ControlStateView, controlEvidenceState } from './control-state.ts';
 
 export interface ExpiringItem {
   evidenceId: number;
@@ -18,6 +19,9 @@ export interface StaleControl {
   title: string;
   /** The last day its evidence covered, or null when it never had accepted evidence. */
   lastDay: string | null;
+  /** Submitted items waiting for review: then the next step is a review, not more evidence. */
+  awaitingReview: number;
+  state: ControlEvidenceState;
 }
 
 export interface OwnerFreshness {
@@ -37,7 +41,12 @@ export async function freshness(
 ): Promise<{ today: string; windowDays: number; owners: OwnerFreshness[] }> {
   authorize(principal, 'evidence.read');
   const day = today(ctx.clock);
-  const [expiring, lastDays] = await Promise.all([repo.expiringBetween(ctx.db, day, addDays(day, windowDays)), repo.lastValidDayByControl(ctx.db)]);
+  const [expiring, lastDays, pending] = await Promise.all([
+    repo.expiringBetween(ctx.db, day, addDays(day, windowDays)),
+    repo.lastValidDayByControl(ctx.db),
+    repo.awaitingReviewByControl(ctx.db),
+  ]);
+  const waiting = new Map(pending.map((p) => [p.control_id, Number(p.n)]));
   const owners = new Map<string, OwnerFreshness>();
   const of = (owner: string) => {
     let o = owners.get(owner);
@@ -60,8 +69,10 @@ export async function freshness(
   for (const c of lastDays) {
     if (c.applicable !== 1 || c.status !== 'implemented') continue;
     const lastDay = c.last_day === null ? null : String(c.last_day);
-    if (lastDay === null) of(c.owner).missing.push({ ref: c.ref, title: c.title, lastDay });
-    else if (lastDay < day) of(c.owner).expired.push({ ref: c.ref, title: c.title, lastDay });
+    const awaitingReview = waiting.get(c.id) ?? 0;
+    const { state } = controlEvidenceState({ lastDay, awaitingReview, today: day, windowDays });
+    if (lastDay === null) of(c.owner).missing.push({ ref: c.ref, title: c.title, lastDay, awaitingReview, state });
+    else if (lastDay < day) of(c.owner).expired.push({ ref: c.ref, title: c.title, lastDay, awaitingReview, state });
   }
   return { today: day, windowDays, owners: [...owners.values()].sort((a, b) => a.owner.localeCompare(b.owner)) };
 }
@@ -71,6 +82,8 @@ export interface ControlTimeline {
   /** When the next evidence is due: the last day current accepted evidence covers. */
   nextDue: string | null;
   overdue: boolean;
+  awaitingReview: number;
+  state: ControlStateView;
 }
 
 export async function controlTimeline(ctx: AppContext, principal: Principal, controlId: number): Promise<ControlTimeline> {
@@ -98,5 +111,12 @@ export async function controlTimeline(ctx: AppContext, principal: Principal, con
     })),
     nextDue,
     overdue: nextDue === null || nextDue < day,
+    awaitingReview: rows.filter((r) => r.superseded_by_id === null && r.status === 'submitted').length,
+    state: controlEvidenceState({
+      lastDay: nextDue,
+      awaitingReview: rows.filter((r) => r.superseded_by_id === null && r.status === 'submitted').length,
+      today: day,
+      windowDays: ctx.config.expiryWindowDays,
+    }),
   };
 }

@@ -42,7 +42,7 @@ describe('freshness', () => {
     const ciso = report.owners.find((o) => o.owner === 'CISO')!;
     expect(ciso.expiring.map((e) => [e.controlRef, e.validUntil, e.daysLeft])).toEqual([['IAM-01', '2026-12-01', 10]]);
     const platform = report.owners.find((o) => o.owner === 'Head of Platform')!;
-    expect(platform.expired).toEqual([{ ref: 'CRY-01', title: 'Encryption at rest', lastDay: '2026-10-31' }]);
+    expect(platform.expired).toEqual([{ ref: 'CRY-01', title: 'Encryption at rest', lastDay: '2026-10-31', awaitingReview: 0, state: 'expired' }]);
     expect(platform.missing.map((m) => m.ref)).toEqual(['CRY-02']);
     expect((await freshness(ctx, cliPrincipal, 5)).owners.find((o) => o.owner === 'CISO')?.expiring ?? []).toEqual([]);
   });
@@ -58,6 +58,30 @@ describe('freshness', () => {
     const fresh = await browser.get('/evidence/freshness');
     expect(fresh.status).toBe(200);
     expect(fresh.text).toContain('last covered 2026-10-31');
+  });
+
+  it('tells one story about a control whose new evidence waits for review: review it, do not log another', async () => {
+    const { app } = await buildApp(ctx);
+    const browser = await signedIn(app, await buildUser(ctx, { role: 'grc' }));
+    const { controlEvidenceState } = await import('../../src/evidence/control-state.ts');
+    expect(controlEvidenceState({ lastDay: null, awaitingReview: 0, today: '2026-11-21', windowDays: 30 })).toMatchObject({ state: 'never', next: 'log' });
+    expect(controlEvidenceState({ lastDay: '2026-12-01', awaitingReview: 0, today: '2026-11-21', windowDays: 30 })).toMatchObject({ state: 'expiring', next: 'log_before' });
+    expect(controlEvidenceState({ lastDay: '2027-12-01', awaitingReview: 2, today: '2026-11-21', windowDays: 30 })).toMatchObject({ state: 'current' });
+    expect(controlEvidenceState({ lastDay: '2026-10-31', awaitingReview: 1, today: '2026-11-21', windowDays: 30 })).toMatchObject({ state: 'awaiting_review', next: 'review' });
+    // CRY-01 ran out; a new item is submitted and waits: the control page and freshness say "review".
+    const waiting = await buildEvidence(ctx, { controls: ['CRY-01'], collectedAt: '2026-11-20', title: 'KMS export November', submitter });
+    const page = await browser.get('/controls/CRY-01');
+    expect(page.text).toContain(
+      '<span class="status status-partial">awaiting review</span> Evidence ran out after <strong>2026-10-31</strong>; 1 submitted item waits for review below',
+    );
+    const fresh = await browser.get('/evidence/freshness');
+    expect(fresh.text).toContain('Review the submitted item');
+    const report = await freshness(ctx, cliPrincipal, 30);
+    expect(report.owners.find((o) => o.owner === 'Head of Platform')!.expired[0]).toMatchObject({ ref: 'CRY-01', awaitingReview: 1, state: 'awaiting_review' });
+    // Rejected, it no longer waits: the story goes back to "expired, log evidence".
+    const { reviewEvidence } = await import('../../src/evidence/evidence.service.ts');
+    await reviewEvidence(ctx, principalFor(reviewer), waiting.id, { decision: 'rejected', comment: 'Not the November export.' });
+    expect((await browser.get('/controls/CRY-01')).text).toContain('<span class="status status-gap">expired</span> Evidence ran out after');
   });
 });
 
