@@ -120,3 +120,11 @@ export async function controlTimeline(ctx: AppContext, principal: Principal, con
     }),
   };
 }
+
+/** Per control ref: current items submitted and not yet reviewed (for "My work"'s next steps). */
+export async function awaitingReviewByRef(ctx: AppContext, principal: Principal): Promise<Map<string, number>> {
+  authorize(principal, 'evidence.read');
+  const [pending, controls] = await Promise.all([repo.awaitingReviewByControl(ctx.db), repo.allControlRefs(ctx.db)]);
+  const refOf = new Map(controls.map((c) => [c.id, c.ref]));
+  return new Map(pending.map((p) => [refOf.get(p.control_id) ?? '', Number(p.n)]));
+}

@@ -1,4 +1,6 @@
+import { can } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
+import { awaitingReviewByRef } from '../evidence/freshness.service.ts';
 import type { AppContext } from '../context.ts';
 import { INBOX_SECTION_LIMIT, type InboxSection } from '../inbox/inbox.model.ts';
 import { type DigestItem, myDigest } from './digest.service.ts';
@@ -20,6 +22,12 @@ const actions: Record<DigestItem['kind'], string> = {
 export async function remindersInbox(ctx: AppContext, principal: Principal): Promise<InboxSection[]> {
   if (principal.userId === null) return [];
   const digest = await myDigest(ctx, principal);
+  // The control's one story: evidence already submitted and waiting means review, not log again.
+  const waiting = can(principal, 'evidence.read') ? await awaitingReviewByRef(ctx, principal) : new Map<string, number>();
+  const actionOf = (i: DigestItem) => {
+    const ref = i.kind === 'evidence_due' ? decodeURIComponent(/^\/controls\/([^/?#]+)$/.exec(i.href)?.[1] ?? '') : '';
+    return ref && (waiting.get(ref) ?? 0) > 0 ? 'Review the submitted evidence' : actions[i.kind];
+  };
   const toItems = (items: DigestItem[]) =>
     items.slice(0, INBOX_SECTION_LIMIT).map((i) => ({
       key: i.key,
@@ -28,7 +36,7 @@ export async function remindersInbox(ctx: AppContext, principal: Principal): Pro
       owner: null,
       due: i.due,
       overdue: i.daysLeft < 0,
-      action: actions[i.kind],
+      action: actionOf(i),
       href: i.href,
     }));
   const overdue = digest.overdue.flatMap((s) => s.items);
