@@ -123,8 +123,11 @@ describe('the server’s daily reminders (REMINDERS_DAILY_AT)', () => {
       armed[0]!.run();
       const received = await smtp.waitFor(2);
       expect(received.map((r) => r.to[0]).sort()).toEqual([people.ana.email, people.ben.email].sort());
-      await settle();
-      const records = await ctx.db.selectFrom('activity').select(['actor_label', 'actor_id']).where('action', '=', 'reminders.sent').execute();
+      // The record of each delivery is written after the mail server accepts it: wait for both
+      // (a fixed pause was too short on a loaded machine).
+      const sent = () => ctx.db.selectFrom('activity').select(['actor_label', 'actor_id']).where('action', '=', 'reminders.sent').execute();
+      for (let i = 0; i < 250 && (await sent()).length < 2; i += 1) await settle();
+      const records = await sent();
       expect(records).toEqual([
         { actor_label: 'system', actor_id: null },
         { actor_label: 'system', actor_id: null },
