@@ -90,7 +90,14 @@ export function evidenceRoutes(routes: Routes, ctx: AppContext): void {
           res.redirect(303, `/evidence/${id}`);
         },
         async (failure) =>
-          renderForm(req, res, failure.status === 413 ? 413 : 422, { ...(await formModel(req)), values: req.body, errors: failure.errors, formError: failure.message }),
+          renderForm(req, res, failure.status === 413 ? 413 : 422, {
+            ...(await formModel(req)),
+            values: req.body,
+            errors: failure.errors,
+            formError: failure.message,
+            // Files are not kept across a refused submission: say so, by name, rather than drop them silently.
+            droppedFiles: (res.locals.uploadedNames as string[] | undefined) ?? [],
+          }),
       );
 
   routes.post(
@@ -99,6 +106,7 @@ export function evidenceRoutes(routes: Routes, ctx: AppContext): void {
     submitEvidence(
       async (req, res) => {
         const files = await upload(req, res);
+        res.locals.uploadedNames = files.map((f) => f.originalName);
         return removeLeftovers(files, () => createEvidence(ctx, principalOf(req), parseInput(evidenceInputSchema, req.body), files));
       },
       async () => ({ action: '/evidence' }),
@@ -162,6 +170,7 @@ export function evidenceRoutes(routes: Routes, ctx: AppContext): void {
     submitEvidence(async (req, res) => {
       const { id } = parseInput(evidenceIdParam, req.params);
       const files = await upload(req, res);
+      res.locals.uploadedNames = files.map((f) => f.originalName);
       return removeLeftovers(files, () => createVersion(ctx, principalOf(req), id, parseInput(evidenceInputSchema, req.body), files));
     }, versionForm),
   );
