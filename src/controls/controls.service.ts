@@ -3,6 +3,7 @@ import { authorize, type Resource } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../http/errors.ts';
+import { findFramework } from '../frameworks/frameworks.repository.ts';
 import * as repo from './controls.repository.ts';
 import type { ControlRow } from './library.repository.ts';
 import { satisfiesFully, type Frequency, type ImplementationStatus, type Relationship } from './controls.model.ts';
@@ -171,7 +172,15 @@ export async function saveMapping(
     async (trx) => {
       const control = await editableControl(trx, principal, ref);
       const req = await repo.findAssessableRequirement(trx, input.framework, input.requirement);
-      if (!req) throw AppError.invalid([{ field: 'requirement', message: `${input.framework} has no requirement ${input.requirement}.` }]);
+      if (!req) {
+        // People read framework names, not slugs.
+        const framework = await findFramework(trx, input.framework);
+        throw AppError.invalid(
+          framework
+            ? [{ field: 'requirement', message: `${framework.name} has no requirement ${input.requirement}.` }]
+            : [{ field: 'framework', message: `There is no framework "${input.framework}"; choose one from the list.` }],
+        );
+      }
       if (req.assessable !== 1) throw AppError.invalid([{ field: 'requirement', message: `${input.requirement} groups other requirements; map to one of them.` }]);
       // Looked up inside the transaction, so two people adding the same mapping cannot both insert it.
       const existing = await repo.findMapping(trx, control.id, req.id);

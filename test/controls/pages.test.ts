@@ -140,7 +140,10 @@ describe('control pages', () => {
     expect(mapping.relationship).toBe('subset');
     const unknown = await grc.post('/controls/IAM-01/mappings', { framework: 'beta', requirement: 'B9', relationship: 'subset' });
     expect(unknown.status).toBe(422);
-    expect(unknown.text).toContain('beta has no requirement B9.');
+    expect(unknown.text).toContain('Beta Criteria has no requirement B9.');
+    const noFramework = await grc.post('/controls/IAM-01/mappings', { framework: 'gamma', requirement: 'B9', relationship: 'subset' });
+    expect(noFramework.status).toBe(422);
+    expect(noFramework.text).toContain('There is no framework &quot;gamma&quot;; choose one from the list.');
     const grouping = await grc.post('/controls/IAM-01/mappings', { framework: 'alpha', requirement: '1', relationship: 'subset' });
     expect(grouping.text).toContain('groups other requirements');
     const remove = await grc.post(`/controls/IAM-01/mappings/${mapping.id}/delete`);
