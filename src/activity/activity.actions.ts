@@ -22,6 +22,7 @@ export const activityActions = [
   'control.retired',
   'control.merged',
   'framework.imported',
+  'coverage.intervals_rebuilt',
   'control.restored',
   'mapping.added',
   'mapping.updated',
@@ -100,4 +101,5 @@ export const coverageActions: ReadonlySet<ActivityAction> = new Set<ActivityActi
   'evidence.accepted',
   'evidence.rejected',
   'evidence.version_submitted',
+  'coverage.intervals_rebuilt',
 ]);

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { DB } from '../db/schema.ts';
 import { unitOfWork } from '../db/unit-of-work.ts';
+import { recordActivity } from '../activity/activity.service.ts';
 import type { Transaction } from 'kysely';
 import type { Interval } from './intervals.ts';
 import * as repo from './intervals.repository.ts';
@@ -43,7 +44,12 @@ export async function checkIntervals(ctx: AppContext, principal: Principal, opti
     const differing = ids.filter((id) => !same(fresh.get(id), stored.get(id)));
     if (options.apply && differing.length) {
       await repo.replaceIntervals(trx, differing, fresh);
-      await repo.bumpVersion(trx, 'coverage');
+      // Recorded like every change (which also moves the coverage version, in this transaction).
+      await recordActivity(ctx, trx, principal, {
+        action: 'coverage.intervals_rebuilt',
+        subjectType: 'coverage',
+        details: { controls: differing.slice(0, 500), count: differing.length },
+      });
     }
     return { controls: fresh.size, intervals: [...fresh.values()].reduce((n, l) => n + l.length, 0), differing, rebuilt: options.apply && differing.length > 0 };
   });

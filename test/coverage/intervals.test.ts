@@ -111,5 +111,7 @@ describe('coverage from maintained intervals', () => {
     expect(await checkIntervals(ctx, cliPrincipal, { apply: true })).toMatchObject({ differing: [victim], rebuilt: true });
     expect((await checkIntervals(ctx, cliPrincipal, { apply: false })).differing).toEqual([]);
     expect(await versionOf(ctx.db, 'coverage')).toBe(before + 1);
+    const trail = await ctx.db.selectFrom('activity').select('details').where('action', '=', 'coverage.intervals_rebuilt').execute();
+    expect(trail.map((r) => JSON.parse(r.details))).toEqual([{ controls: [victim], count: 1 }]);
   });
 });
