@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Installs (or names) the PDF readers the report tests use; see the file.
+    globalSetup: ['test/setup/pdf-tools.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
