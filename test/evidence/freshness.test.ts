@@ -76,6 +76,9 @@ describe('freshness', () => {
     );
     const fresh = await browser.get('/evidence/freshness');
     expect(fresh.text).toContain('Review the submitted item');
+    // Today's coverage page tells the same story on the control's chip; a past date keeps "not effective".
+    expect((await browser.get('/coverage/alpha')).text).toMatch(/href="\/controls\/CRY-01"[^>]*>CRY-01 <span class="chip-rel">equal · awaiting review<\/span>/);
+    expect((await browser.get('/coverage/alpha?as_of=2026-11-01')).text).toMatch(/>CRY-01 <span class="chip-rel">equal · not effective<\/span>/);
     const report = await freshness(ctx, cliPrincipal, 30);
     expect(report.owners.find((o) => o.owner === 'Head of Platform')!.expired[0]).toMatchObject({ ref: 'CRY-01', awaitingReview: 1, state: 'awaiting_review' });
     // Rejected, it no longer waits: the story goes back to "expired, log evidence".
