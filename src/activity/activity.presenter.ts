@@ -41,9 +41,11 @@ export const subjectKinds: { [type: string]: SubjectKind } = {
     href: (id, f) => (f.parentId ? `/audits/${f.parentId}/requests/${id}` : undefined),
   },
   certification: {
+    // "the ISO/IEC 27001:2022 certificate C-1", "the SOC 2 Type II report P2": the kind names its framework except for ISO.
     text: (_, f) => {
-      const kind = f.kind && f.kind in certificationKindLabels ? ` ${certificationKindLabels[f.kind as CertificationKind]}` : '';
-      return `the certification ${quoted(`${f.title}${kind}${f.ref ? ` ${f.ref}` : ''}`)}`;
+      const number = f.ref ? ` ${f.ref}` : '';
+      if (!f.kind || !(f.kind in certificationKindLabels)) return `the certification of ${f.title}${number}`;
+      return f.kind === 'iso_certificate' ? `the ${f.title} certificate${number}` : `the ${certificationKindLabels[f.kind as CertificationKind]}${number}`;
     },
     href: (id) => `/certifications/${id}`,
   },
@@ -164,13 +166,21 @@ export function activitySentence(r: Entry, subjects: SubjectIndex): Segment[] {
   return out;
 }
 
+/** A recorded value as it reads: lists of plain values as lists, yes/no, nested data as compact JSON. */
+function detailValue(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.length ? value.join(', ') : 'none';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
 /** The recorded details as a readable list of names and values (lists and objects as compact JSON). */
 export function detailsList(details: { [key: string]: unknown }): { key: string; value: string }[] {
   return Object.entries(details).map(([key, value]) => {
     const name = words(key);
     return {
       key: name.charAt(0).toUpperCase() + name.slice(1),
-      value: value === null ? '—' : typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value),
+      value: detailValue(value),
     };
   });
 }

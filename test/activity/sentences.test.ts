@@ -4,6 +4,7 @@ import { recordActivity } from '../../src/activity/activity.service.ts';
 import { createAudit } from '../../src/audits/audits.service.ts';
 import { recordFinding } from '../../src/audits/findings.service.ts';
 import { cliPrincipal } from '../../src/auth/principal.ts';
+import { createCertification } from '../../src/certifications/certifications.service.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 import { buildEvidence, buildUser, loadFixtureLibrary, principalFor } from '../helpers/factories.ts';
 import { buildApp, signedIn, type Browser } from '../helpers/http.ts';
@@ -16,6 +17,7 @@ let accepted: number;
 let rejected: number;
 let auditId: number;
 let findingId: number;
+let certificationId: number;
 
 const hostile = '<img src=x onerror=alert(1)>';
 
@@ -42,6 +44,15 @@ beforeAll(async () => {
     root_cause: '',
     corrective_action: '',
     due_on: '2026-12-31',
+  });
+  certificationId = await createCertification(ctx, principalFor(omar), {
+    framework: 'alpha',
+    kind: 'iso_certificate',
+    number: 'C-77',
+    issuer: 'Cert Body',
+    scope: 'Everything',
+    valid_from: '2026-01-01',
+    valid_until: '2028-12-31',
   });
   // A download of evidence that is not in the database any more (or never was): named by type and id.
   await ctx.db
@@ -99,6 +110,9 @@ describe('the activity page', () => {
     const control = rowSaying(all, 'Command line added control IAM-01 “Access control policy”');
     expect(control.html).toContain('<a href="/controls/IAM-01">');
 
+    const certification = rowSaying(all, 'Omar Haddad recorded the Alpha Standard certificate C-77');
+    expect(certification.html).toContain(`<a href="/certifications/${certificationId}">`);
+
     rowSaying(all, 'Command line added the framework Alpha Standard');
     rowSaying(all, 'Attest added the user Omar Haddad');
     expect(all.some((r) => r.html.includes(`<a href="/admin/users/${omar.id}" title="${omar.email}"><bdi>Omar Haddad</bdi></a>`))).toBe(true);
@@ -122,6 +136,9 @@ describe('the activity page', () => {
     expect(reject.html).toContain('<summary>Details</summary>');
     expect(reject.html).toContain('<dt>Comment</dt><dd class="wrap-anywhere"><bdi>Wrong quarter &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;</bdi></dd>');
     expect(reject.html).not.toContain(hostile);
+    // A list of plain values reads as a list, not as JSON.
+    const submitted = rowSaying(all, 'Grace Hopper submitted evidence “Firewall export”');
+    expect(submitted.html).toContain('<dt>Controls</dt><dd class="wrap-anywhere"><bdi>CRY-01</bdi></dd>');
   });
 
   it('offers the actions in the filter by their labels, filtering on the same codes', async () => {
