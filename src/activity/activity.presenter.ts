@@ -174,7 +174,7 @@ function detailValue(value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-/** The recorded details as a readable list of names and values (lists and objects as compact JSON). */
+/** The recorded details as a readable list of names and values. */
 export function detailsList(details: { [key: string]: unknown }): { key: string; value: string }[] {
   return Object.entries(details).map(([key, value]) => {
     const name = words(key);
