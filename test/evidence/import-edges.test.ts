@@ -161,5 +161,5 @@ describe('CSV import edges', () => {
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stderr).toContain('Imported 1 evidence item (');
     expect(ok.stderr).toContain('Warning: 1 item was already expired on import: line 2.');
-  });
+  }, 120_000);
 });

@@ -80,7 +80,7 @@ describe('CSV import', () => {
     const ok = runCli(['evidence', 'import', good], ctx.childEnv);
     expect(ok.status).toBe(0);
     expect(ok.stderr).toContain('Imported 1 evidence item (');
-  });
+  }, 120_000);
 
   it('an import killed halfway leaves nothing behind', async () => {
     const before = await count();
