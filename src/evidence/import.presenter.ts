@@ -8,13 +8,32 @@ export function problemSummary(result: Extract<ImportResult, { ok: false }>): st
   return result.badRows ? `${problems} in ${counted(result.badRows, 'row', 'rows')}` : `${problems} with the file`;
 }
 
-/** "3 items were already expired on import: lines 4, 9, 12", or null when none were. */
-export function expiredSummary(expired: ImportExpired | undefined): string | null {
+const linesOf = ({ count, lines }: ImportExpired) =>
+  `${lines.length === 1 ? 'line' : 'lines'} ${lines.map((l) => l.toLocaleString('en')).join(', ')}${count > lines.length ? `, and ${(count - lines.length).toLocaleString('en')} more` : ''}`;
+
+/**
+ * Rows past their valid-until day on the import day, said with what it means; null when none.
+ * After an import: "3 items were already expired on import: lines 4, 9, 12"; when the file was
+ * refused for other problems, what would happen once they are fixed.
+ */
+export function expiredNotice(expired: ImportExpired | undefined, imported: boolean): { summary: string; why: string } | null {
   if (!expired?.count) return null;
-  const { count, lines } = expired;
-  const more = count > lines.length ? `, and ${counted(count - lines.length, 'more', 'more')}` : '';
-  return `${counted(count, 'item was', 'items were')} already expired on import: ${lines.length === 1 ? 'line' : 'lines'} ${lines.map((l) => l.toLocaleString('en')).join(', ')}${more}`;
+  const one = expired.count === 1;
+  if (imported)
+    return {
+      summary: `${counted(expired.count, 'item was', 'items were')} already expired on import: ${linesOf(expired)}`,
+      why: one
+        ? 'Its valid-until date had passed, so it does not count towards coverage today.'
+        : 'Their valid-until dates had passed, so they do not count towards coverage today.',
+    };
+  return {
+    summary: `${counted(expired.count, 'row is', 'rows are')} already past ${one ? 'its valid-until date' : 'their valid-until dates'}: ${linesOf(expired)}`,
+    why: one ? 'It can be imported, but will not count towards coverage today.' : 'They can be imported, but will not count towards coverage today.',
+  };
 }
+
+/** The sample CSV as the page shows it: line by line, so that a long line wraps under itself. */
+export const sampleLines = (sample: string) => sample.replace(/\r?\n$/, '').split(/\r?\n/);
 
 /**
  * The problems as the command line prints them, one a line, their reasons aligned:
@@ -30,7 +49,7 @@ export function problemLines(problems: ImportProblem[]): string[] {
 
 /** What the import page shows of a finished import. */
 export function presentImportResult(result: ImportResult) {
-  const expired = expiredSummary(result.expired);
+  const expired = expiredNotice(result.expired, result.ok);
   if (result.ok) return { ok: true as const, imported: result.imported, expired };
   return {
     ok: false as const,

@@ -10,7 +10,7 @@ import { jobFor, startJob } from '../jobs/jobs.ts';
 import { fileStore, type UploadedFile } from './evidence.service.ts';
 import { importInBackground } from './import.runner.ts';
 import { SAMPLE_CSV } from './import.csv.ts';
-import { presentImportResult } from './import.presenter.ts';
+import { presentImportResult, sampleLines } from './import.presenter.ts';
 import { IMPORT_COLUMNS, type ImportResult } from './import.service.ts';
 
 const JOB = 'evidence-import';
@@ -18,7 +18,7 @@ const jobParam = z.object({ job: z.string().uuid('Unknown import.') });
 
 export function importRoutes(routes: Routes, ctx: AppContext): void {
   const upload = uploadParser({ tmpDir: () => fileStore(ctx).tmpDir, maxBytes: ctx.config.uploadMaxBytes, field: 'file', maxFiles: 1 });
-  const model = { title: 'Import evidence', section: 'evidence', columns: IMPORT_COLUMNS, sample: SAMPLE_CSV };
+  const model = { title: 'Import evidence', section: 'evidence', columns: IMPORT_COLUMNS, sample: sampleLines(SAMPLE_CSV) };
 
   routes.get('/evidence/import', 'evidence.log', (_req, res) => {
     res.render('evidence/import', model);

@@ -87,6 +87,8 @@ describe('CSV import edges', () => {
       ['6', 'collected_at', 'The collection date cannot be in the future.'],
       ['9', 'collected_at', 'Enter the collection date as YYYY-MM-DD.'],
     ]);
+    // IAM-03 is monthly: a row collected in September without a valid-until date ended in October.
+    expect(text).toContain('Note: 2 rows are already past their valid-until dates: lines 2, 7. They can be imported, but will not count towards coverage today.');
     expect(text).not.toContain('columns length');
     expect(text).not.toMatch(/\(s\)/);
     expect(await count()).toBe(before);
@@ -118,7 +120,7 @@ describe('CSV import edges', () => {
     const before = await count();
     const text = await importThroughPage('old.csv', csv(...rows));
     expect(text).toContain('Imported 11 evidence items from old.csv.');
-    expect(text).toContain('3 items were already expired on import: lines 4, 9, 12.');
+    expect(text).toContain('3 items were already expired on import: lines 4, 9, 12. Their valid-until dates had passed, so they do not count towards coverage today.');
     expect(await count()).toBe(before + 11);
     const fresh = await importThroughPage('fresh.csv', csv('Fresh,export,2026-11-01,IAM-03,https://x.example.test/fresh,,'));
     expect(fresh).toContain('Imported 1 evidence item from fresh.csv.');
@@ -135,10 +137,13 @@ describe('CSV import edges', () => {
     expect(sample.split('\r\n')[0]).toBe(HEADER);
     expect(page).toContain('href="/evidence/import/sample.csv"');
     // Every line of the sample is on the page, escaped, inside the box.
-    const shown = /<pre class="sample"[^>]*>([\s\S]*?)<\/pre>/.exec(page)![1]!;
-    expect(shown.replaceAll('&quot;', '"').replaceAll('&#x3D;', '=').replaceAll('&amp;', '&')).toBe(sample);
+    const shown = [.../<pre class="sample"[^>]*>([\s\S]*?)<\/pre>/.exec(page)![1]!.matchAll(/<span class="sample-line">(.*?)<\/span>/g)].map((m) =>
+      m[1]!.replaceAll('&quot;', '"').replaceAll('&#x27;', "'"),
+    );
+    expect(shown).toEqual(sample.trimEnd().split('\r\n'));
+    // A long line wraps inside the box; a long sample scrolls inside it, not the page.
     const css = fs.readFileSync(path.resolve('views/assets/app.css'), 'utf8');
-    expect(css).toMatch(/pre\.sample \{[^}]*overflow: auto/);
+    expect(css).toMatch(/pre\.sample \{[^}]*overflow: auto;[^}]*white-space: pre-wrap/);
     expect(await importThroughPage('sample.csv', sample)).toContain('Imported 2 evidence items from sample.csv.');
   });
 
@@ -160,6 +165,6 @@ describe('CSV import edges', () => {
     const ok = runCli(['evidence', 'import', writeCsv('old.csv', csv('Old,export,2025-01-10,IAM-03,https://x.example.test/cli-old,2025-12-31'))], ctx.childEnv);
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stderr).toContain('Imported 1 evidence item (');
-    expect(ok.stderr).toContain('Warning: 1 item was already expired on import: line 2.');
+    expect(ok.stderr).toContain('Warning: 1 item was already expired on import: line 2. Its valid-until date had passed');
   }, 120_000);
 });
