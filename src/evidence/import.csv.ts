@@ -34,7 +34,8 @@ export type ImportSource = Buffer | { path: string };
 
 const streamOf = (source: ImportSource): Readable => (Buffer.isBuffer(source) ? Readable.from([source]) : fs.createReadStream(source.path));
 
-const newlines = (values: string[]) => values.reduce((n, v) => n + (v.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
+/** Line breaks inside the values of a row (quoted values may hold them); most rows have none. */
+const newlines = (values: string[]) => values.reduce((n, v) => (v.includes('\n') || v.includes('\r') ? n + (v.match(/\r\n|\r|\n/g)?.length ?? 0) : n), 0);
 
 /** What a parser error means, in plain words (the parser's own text names its internals). */
 function plainParseError(err: { code?: string; message?: string }): string {
