@@ -5,12 +5,13 @@ import { evidenceKinds, evidenceStatuses } from './evidence.model.ts';
 
 const blank = (v: unknown) => (v === '' ? undefined : v);
 
+// Each check stops the rest (abort): a bad date is one message, not one per rule it breaks.
 export const day = (what: string) =>
   z
     .string({ error: `Enter the ${what} date.` })
     .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `Enter the ${what} date as YYYY-MM-DD.`)
-    .refine((v) => isDay(v), `The ${what} date is not a real date.`);
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `Enter the ${what} date as YYYY-MM-DD.`, abort: true })
+    .refine((v) => isDay(v), { message: `The ${what} date is not a real date.`, abort: true });
 
 // No evidence proves a control for longer; a far date (9999-12-31) would make it effective for ever.
 const MAX_VALIDITY_YEARS = 10;
