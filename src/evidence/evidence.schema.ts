@@ -96,3 +96,8 @@ export const evidenceFilterSchema = z.object({
 
 export const evidenceIdParam = z.object({ id: z.coerce.number().int().positive() });
 export const fileParams = z.object({ id: z.coerce.number().int().positive(), fileId: z.coerce.number().int().positive() });
+
+/** The freshness page: one control owner's lists, or (blank) the summary of every owner. */
+export const freshnessQuery = z.object({
+  owner: z.preprocess(blank, z.string().trim().max(200, 'Choose a listed owner.').optional()),
+});

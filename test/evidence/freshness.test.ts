@@ -55,7 +55,7 @@ describe('freshness', () => {
     expect(page.text).toContain('Access policy 2026');
     const overdue = await browser.get('/controls/CRY-01');
     expect(overdue.text).toContain('Evidence ran out after <strong>2026-10-31</strong>');
-    const fresh = await browser.get('/evidence/freshness');
+    const fresh = await browser.get('/evidence/freshness?owner=Head+of+Platform');
     expect(fresh.status).toBe(200);
     expect(fresh.text).toContain('last covered 2026-10-31');
   });
@@ -74,7 +74,7 @@ describe('freshness', () => {
     expect(page.text).toContain(
       '<span class="status status-partial">awaiting review</span> Evidence ran out after <strong>2026-10-31</strong>; 1 submitted item waits for review below',
     );
-    const fresh = await browser.get('/evidence/freshness');
+    const fresh = await browser.get('/evidence/freshness?owner=Head+of+Platform');
     expect(fresh.text).toContain('Review the submitted item');
     // Today's coverage page tells the same story on the control's chip; a past date keeps "not effective".
     expect((await browser.get('/coverage/alpha')).text).toMatch(/href="\/controls\/CRY-01"[^>]*>CRY-01 <span class="chip-rel">equal · awaiting review<\/span>/);
