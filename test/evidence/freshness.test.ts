@@ -141,5 +141,5 @@ describe('coverage rule details', () => {
     expect(bad.stderr).toContain('--as-of: Use a date like 2026-01-31.');
     const unknown = runCli(['coverage', '--framework', 'nope'], ctx.childEnv);
     expect(unknown.stderr).toContain('--framework: Unknown framework nope.');
-  });
+  }, 120_000); // four CLI processes, each loading TypeScript: slow on a busy two-core machine
 });

@@ -150,7 +150,7 @@ function treeStatuses(html: string): Record<string, string> {
   return Object.fromEntries([...found].map((m) => [m[1]!, m[2]!]));
 }
 function coverageStatuses(html: string): Record<string, string> {
-  const found = html.matchAll(/<tr>\s*<td class="nowrap"><a class="req-ref" href="\/frameworks\/alpha\/requirements\/([^"]+)">[\s\S]*?<span class="status status-(\w+)">/g);
+  const found = html.matchAll(/<tr>\s*<td class="req-cell"><a class="req-ref" href="\/frameworks\/alpha\/requirements\/([^"]+)">[\s\S]*?<span class="status status-(\w+)">/g);
   return Object.fromEntries([...found].map((m) => [m[1]!, m[2]!]));
 }
 
