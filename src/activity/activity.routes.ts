@@ -5,7 +5,7 @@ import { pageView } from '../http/pagination.ts';
 import type { Routes } from '../http/routes.ts';
 import { parseInput } from '../http/validate.ts';
 import { activityActions } from './activity.actions.ts';
-import { activityView } from './activity.presenter.ts';
+import { activityActionLabels, activityView } from './activity.presenter.ts';
 import { activityFilterSchema } from './activity.schema.ts';
 import { listActivity } from './activity.service.ts';
 
@@ -27,7 +27,7 @@ export function activityRoutes(routes: Routes, ctx: AppContext): void {
         const { page: _page, ...kept } = query;
         res.render('admin/activity', {
           ...base,
-          actions: activityActions.map((a) => ({ value: a, selected: a === filter.action })),
+          actions: activityActions.map((a) => ({ value: a, label: activityActionLabels[a], selected: a === filter.action })),
           items: items.map(activityView),
           pagination: pageView(total, filter.page, PER_PAGE, kept),
           empty: total === 0,
@@ -36,7 +36,7 @@ export function activityRoutes(routes: Routes, ctx: AppContext): void {
       (failure) =>
         res.status(failure.status).render('admin/activity', {
           ...base,
-          actions: activityActions.map((a) => ({ value: a, selected: a === query.action })),
+          actions: activityActions.map((a) => ({ value: a, label: activityActionLabels[a], selected: a === query.action })),
           errors: failure.errors,
           items: [],
           empty: false,

@@ -9,11 +9,11 @@ export function registerCoverageCommand(program: Command): void {
     .option('--as-of <date>', 'the day to compute coverage for (YYYY-MM-DD; default today)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (opts: { framework?: string; asOf?: string; format: 'table' | 'json' }) => {
-      const { computeCoverage } = await import('./coverage.service.ts');
+      const { askedCoverageDay, computeCoverage } = await import('./coverage.service.ts');
       const { formatCoverageTable } = await import('./coverage.format.ts');
       const { cliPrincipal } = await import('../auth/principal.ts');
       await withContext(async (ctx) => {
-        const report = await computeCoverage(ctx, cliPrincipal, { asOf: opts.asOf, framework: opts.framework, detail: Boolean(opts.framework) });
+        const report = await computeCoverage(ctx, cliPrincipal, { asOf: askedCoverageDay(ctx, opts.asOf), framework: opts.framework, detail: Boolean(opts.framework) });
         if (opts.format === 'json') printJson(report);
         else process.stdout.write(formatCoverageTable(report));
       });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { fail, withContext } from '../cli.support.ts';
+import { counted } from '../words.ts';
 
 export function registerEvidenceCommands(program: Command): void {
   const evidence = program.command('evidence').description('evidence');
@@ -50,7 +51,7 @@ export function registerEvidenceCommands(program: Command): void {
         if (!result.ok) {
           for (const p of result.problems) process.stderr.write(`${file}:${p.line}: ${p.field}: ${p.message}\n`);
           if (result.totalProblems > result.problems.length) process.stderr.write(`… and ${result.totalProblems - result.problems.length} more\n`);
-          process.stderr.write(`Nothing imported: ${result.totalProblems} problem(s) in ${result.rows} rows.\n`);
+          process.stderr.write(`Nothing imported: ${counted(result.totalProblems, 'problem')} in ${counted(result.rows, 'row')}.\n`);
           process.exitCode = 1;
           return;
         }
