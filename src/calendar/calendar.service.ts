@@ -48,10 +48,8 @@ export interface CalendarResult {
  */
 export function checkRange(from: unknown, to: unknown): CalendarRange {
   const problems: FieldError[] = [];
-  // A blank date field is asked for plainly; the YYYY-MM-DD form is named only to whoever typed text.
-  const dayProblem = (v: unknown) => (v === undefined || v === '' ? 'Choose a day.' : 'Give an existing day as YYYY-MM-DD.');
-  if (!isDay(from)) problems.push({ field: 'from', message: dayProblem(from) });
-  if (!isDay(to)) problems.push({ field: 'to', message: dayProblem(to) });
+  if (!isDay(from)) problems.push({ field: 'from', message: 'Give an existing day as YYYY-MM-DD.' });
+  if (!isDay(to)) problems.push({ field: 'to', message: 'Give an existing day as YYYY-MM-DD.' });
   if (problems.length) throw AppError.invalid(problems);
   const range = { from: from as string, to: to as string };
   if (range.to < range.from) throw AppError.invalid([{ field: 'to', message: 'The last day cannot be before the first.' }]);
