@@ -6,7 +6,7 @@ export function registerCoverageCommand(program: Command): void {
     .command('coverage')
     .description('coverage per framework (and per requirement with --framework) as of a date')
     .option('--framework <slug>', 'one framework, with each requirement and the reason for its status')
-    .option('--as-of <date>', 'the day to compute coverage for (YYYY-MM-DD; default today)')
+    .option('--as-of <date>', 'the day to compute coverage for (YYYY-MM-DD; default today; not after today)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (opts: { framework?: string; asOf?: string; format: 'table' | 'json' }) => {
       const { askedCoverageDay, computeCoverage } = await import('./coverage.service.ts');
