@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { fail, withDatabaseAsIs } from '../cli.support.ts';
 import type { VerifyResult } from './activity.service.ts';
+import { counted } from '../words.ts';
 
 // At most this many checkpoint problems are printed; after truncating the whole chain, every
 // checkpoint ever taken disagrees, and the first few say enough.
@@ -52,7 +53,7 @@ async function verifyWithCheckpoints(file: string): Promise<void> {
   } catch (err) {
     if (!(err instanceof CheckpointFileError)) throw err;
     for (const p of err.problems) process.stderr.write(`${file}:${p.line}: ${p.message}\n`);
-    process.stderr.write(`Nothing verified: the checkpoint file has ${err.problems.length} problem(s).\n`);
+    process.stderr.write(`Nothing verified: the checkpoint file has ${counted(err.problems.length, 'problem')}.\n`);
     process.exitCode = 1;
     return;
   }
@@ -62,7 +63,7 @@ async function verifyWithCheckpoints(file: string): Promise<void> {
     for (const p of report.problems.slice(0, MAX_PROBLEMS_SHOWN)) process.stdout.write(`Checkpoint mismatch: ${p}.\n`);
     if (report.problems.length > MAX_PROBLEMS_SHOWN) process.stdout.write(`… and ${report.problems.length - MAX_PROBLEMS_SHOWN} more.\n`);
     if (report.ok) {
-      process.stdout.write(`All ${report.checked} checkpoint(s) in ${file} agree with the chain (${report.count} records now).\n`);
+      process.stdout.write(`All ${counted(report.checked, 'checkpoint')} in ${file} agree with the chain (${report.count} records now).\n`);
       return;
     }
     if (report.problems.length) {

@@ -113,7 +113,7 @@ export const evidencePaths = {
       summary: 'Coverage per framework as of a date (the same computation as the dashboard and CLI)',
       parameters: [
         q('framework', 'one framework slug'),
-        q('as_of', 'YYYY-MM-DD, default today', { type: 'string', format: 'date' }),
+        q('as_of', 'YYYY-MM-DD, default today; not after today', { type: 'string', format: 'date' }),
         q('detail', '`true` for every requirement with its status and reason'),
       ],
       responses: { '200': json('{ asOf, frameworks: [{ slug, counts, metPercent, … }] }'), ...standardErrors },

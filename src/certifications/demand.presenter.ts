@@ -1,5 +1,6 @@
 import { certificationStatusLabels } from './certifications.presenter.ts';
 import type { Demand, PlanningRow } from './demand.service.ts';
+import { formatPercent } from '../percent.ts';
 
 // What the planning page and the API show of customers' demand.
 
@@ -22,8 +23,8 @@ export function planningView(r: PlanningRow) {
     ...r,
     valueText: moneyText(r.totalValue),
     noCatalog: r.framework === null,
-    coverageText: r.coverage ? `${r.coverage.metPercent}% met` : '',
-    partialText: r.coverage && r.coverage.partialPercent > 0 ? `${r.coverage.partialPercent}% partial` : '',
+    coverageText: r.coverage ? `${formatPercent(r.coverage.metPercent)} met` : '',
+    partialText: r.coverage && r.coverage.partialPercent > 0 ? `${formatPercent(r.coverage.partialPercent)} partial` : '',
     heldText: r.held ? certificationStatusLabels[r.held.status] : '',
     heldDetail: r.held ? heldDetail(r.held) : '',
     heldHref: r.held ? `/certifications/${r.held.id}` : '',

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { withDatabaseAsIs } from '../cli.support.ts';
+import { counted } from '../words.ts';
 
 const folder = (dir?: string) => (dir ? path.resolve(dir) : undefined);
 
@@ -19,7 +20,7 @@ export function registerControlsCommands(program: Command): void {
       const requirements = files.frameworks.reduce((n, f) => n + f.requirements.length, 0);
       const summary = `${files.frameworks.length} frameworks, ${requirements} requirements, ${files.controls.length} controls, ${files.exclusions.length} exclusions`;
       if (problems.length) {
-        process.stderr.write(`${problems.length} problem(s) in ${summary}\n`);
+        process.stderr.write(`${counted(problems.length, 'problem')} in ${summary}\n`);
         process.exitCode = 1;
       } else {
         process.stderr.write(`OK: ${summary}\n`);

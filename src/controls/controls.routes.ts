@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { can } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
+import { timelineView } from '../evidence/evidence.presenter.ts';
 import { controlTimeline } from '../evidence/freshness.service.ts';
 import { listFrameworks } from '../frameworks/frameworks.service.ts';
 import { principalOf } from '../http/actor.ts';
@@ -62,7 +63,7 @@ export function controlRoutes(routes: Routes, ctx: AppContext): void {
       applicable: control.applicable ? 'yes' : 'no',
       applicability_note: control.applicabilityNote ?? '',
     };
-    const timeline = can(principal, 'evidence.read') ? await controlTimeline(ctx, principal, control.id) : undefined;
+    const timeline = timelineView(await controlTimeline(ctx, principal, control.id));
     const mappingForm = (extra.mappingForm as Record<string, string> | undefined) ?? {};
     res.status(status).render('controls/show', {
       title: `${control.ref} ${control.title}`,
@@ -80,6 +81,7 @@ export function controlRoutes(routes: Routes, ctx: AppContext): void {
       timeline,
       today: today(ctx.clock),
       canLogEvidence: can(principal, 'evidence.log') && !control.retiredAt,
+      canReview: can(principal, 'evidence.review'),
       ...extra,
     });
   };

@@ -10,6 +10,7 @@ import { checkLibrary, formatProblem } from './library.check.ts';
 import type { ControlDef, FrameworkDef, LibraryFiles } from './library.files.ts';
 import * as repo from './library.repository.ts';
 import { refreshIntervals } from '../coverage/intervals.service.ts';
+import { counted } from '../words.ts';
 
 export interface LoadReport {
   /** `kept`: a catalog the team imported, left as it is. */
@@ -93,7 +94,7 @@ export async function loadLibrary(ctx: AppContext, principal: Principal, files: 
   if (problems.length) {
     throw new AppError(
       'validation_failed',
-      `The control files have ${problems.length} problem(s); run \`attest controls check\`:\n${problems.slice(0, 20).map(formatProblem).join('\n')}`,
+      `The control files have ${counted(problems.length, 'problem')}; run \`attest controls check\`:\n${problems.slice(0, 20).map(formatProblem).join('\n')}`,
     );
   }
   return unitOfWork(ctx, async (trx) => {

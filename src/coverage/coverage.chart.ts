@@ -1,4 +1,5 @@
 import type { FrameworkCoverage } from './coverage.service.ts';
+import { formatPercent } from '../percent.ts';
 
 /**
  * A server-rendered SVG: one stacked bar per framework (met, partial, gap, not applicable), so the
@@ -36,7 +37,7 @@ export function coverageChartSvg(frameworks: FrameworkCoverage[], layout: 'wide'
       segment(f.counts.partial, colours.partial, 'partial'),
       segment(f.counts.gap, colours.gap, 'gap'),
       segment(f.counts.notApplicable, colours.na, 'not applicable'),
-      `<text x="${labelWidth + barWidth + 8}" y="${y + 15}" class="chart-value">${f.metPercent}%</text>`,
+      `<text x="${labelWidth + barWidth + 8}" y="${y + 15}" class="chart-value">${formatPercent(f.metPercent)}</text>`,
     ].join('');
   });
   const legendY = frameworks.length * rowHeight + 20 + barTop;
@@ -52,7 +53,7 @@ export function coverageChartSvg(frameworks: FrameworkCoverage[], layout: 'wide'
       return `<rect x="${x}" y="${y - 10}" width="12" height="12" fill="${colour}"/><text x="${x + 17}" y="${y}" class="chart-legend">${label}</text>`;
     })
     .join('');
-  const summary = frameworks.map((f) => `${f.name}: ${f.metPercent}% met, ${f.partialPercent}% partial, ${f.gapPercent}% gap`).join('; ');
+  const summary = frameworks.map((f) => `${f.name}: ${formatPercent(f.metPercent)} met, ${formatPercent(f.partialPercent)} partial, ${formatPercent(f.gapPercent)} gap`).join('; ');
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeXml(`Coverage by framework. ${summary}`)}" class="coverage-chart coverage-chart-${layout}">${rows.join('')}${legend}</svg>`;
 }
 

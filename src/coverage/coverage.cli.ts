@@ -6,14 +6,14 @@ export function registerCoverageCommand(program: Command): void {
     .command('coverage')
     .description('coverage per framework (and per requirement with --framework) as of a date')
     .option('--framework <slug>', 'one framework, with each requirement and the reason for its status')
-    .option('--as-of <date>', 'the day to compute coverage for (YYYY-MM-DD; default today)')
+    .option('--as-of <date>', 'the day to compute coverage for (YYYY-MM-DD; default today; not after today)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (opts: { framework?: string; asOf?: string; format: 'table' | 'json' }) => {
-      const { computeCoverage } = await import('./coverage.service.ts');
+      const { askedCoverageDay, computeCoverage } = await import('./coverage.service.ts');
       const { formatCoverageTable } = await import('./coverage.format.ts');
       const { cliPrincipal } = await import('../auth/principal.ts');
       await withContext(async (ctx) => {
-        const report = await computeCoverage(ctx, cliPrincipal, { asOf: opts.asOf, framework: opts.framework, detail: Boolean(opts.framework) });
+        const report = await computeCoverage(ctx, cliPrincipal, { asOf: askedCoverageDay(ctx, opts.asOf), framework: opts.framework, detail: Boolean(opts.framework) });
         if (opts.format === 'json') printJson(report);
         else process.stdout.write(formatCoverageTable(report));
       });

@@ -1,10 +1,18 @@
 import type { CoverageReport } from './coverage.service.ts';
+import { formatPercent } from '../percent.ts';
 
 /** Plain-text coverage for the terminal: a summary line per framework, then requirements if detailed. */
 export function formatCoverageTable(report: CoverageReport): string {
   const lines = [`Coverage as of ${report.asOf}`, ''];
   const head = ['framework', 'met', 'partial', 'gap', 'n/a', 'met %'];
-  const rows = report.frameworks.map((f) => [f.slug, String(f.counts.met), String(f.counts.partial), String(f.counts.gap), String(f.counts.notApplicable), `${f.metPercent}%`]);
+  const rows = report.frameworks.map((f) => [
+    f.slug,
+    String(f.counts.met),
+    String(f.counts.partial),
+    String(f.counts.gap),
+    String(f.counts.notApplicable),
+    formatPercent(f.metPercent),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   lines.push(fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt));

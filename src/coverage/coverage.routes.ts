@@ -8,7 +8,7 @@ import { AppError, isAppError } from '../http/errors.ts';
 import type { Routes } from '../http/routes.ts';
 import { errorsByField, parseInput } from '../http/validate.ts';
 import { coveragePageQuery } from './coverage.schema.ts';
-import { cachedCoverage } from './coverage.cache.ts';
+import { coverageOrToday } from './coverage.cache.ts';
 
 export function coverageRoutes(routes: Routes, ctx: AppContext): void {
   routes.get('/coverage/:slug', 'catalog.read', async (req, res) => {
@@ -16,7 +16,7 @@ export function coverageRoutes(routes: Routes, ctx: AppContext): void {
     const { as_of, status } = parseInput(coveragePageQuery, query);
     const slug = String(req.params.slug).slice(0, 60);
     try {
-      const report = await cachedCoverage(ctx, principalOf(req), { asOf: as_of, framework: slug, detail: true });
+      const { report, errors } = await coverageOrToday(ctx, principalOf(req), { asOf: as_of, framework: slug, detail: true });
       const framework = report.frameworks[0]!;
       // Open major nonconformities are shown wherever coverage is (empty for those who may not read audits).
       const majors = await openMajorFindingsOf(ctx, principalOf(req), framework.slug);
@@ -27,10 +27,14 @@ export function coverageRoutes(routes: Routes, ctx: AppContext): void {
       const requirements = (framework.requirements ?? [])
         .filter((r) => !status || r.status === status)
         .map((r) => ({ ...r, majorFindings: majors.get(r.ref) ?? [], controls: r.controls.map((c) => ({ ...c, state: states.get(c.ref) })) }));
-      res.render('coverage/framework', {
+      // A refused day (after today, not a date) shows today's coverage with the message on the field.
+      res.status(errors ? 422 : 200).render('coverage/framework', {
         title: `Coverage: ${framework.name}`,
         section: 'dashboard',
         asOf: report.asOf,
+        asked: errors ? query.as_of : report.asOf,
+        errors,
+        today: today(ctx.clock),
         framework,
         requirements,
         status,
@@ -44,6 +48,8 @@ export function coverageRoutes(routes: Routes, ctx: AppContext): void {
         section: 'dashboard',
         errors: errorsByField(err.fields),
         asOf: query.as_of,
+        asked: query.as_of,
+        today: today(ctx.clock),
         framework: { slug, name: slug },
         requirements: [],
       });

@@ -6,6 +6,7 @@ import { relationshipRank, satisfiesFully, type Relationship } from '../controls
 import { AppError } from '../http/errors.ts';
 import * as repo from './coverage.repository.ts';
 import { intervalsOnDay, versionOf } from './intervals.repository.ts';
+import { counted } from '../words.ts';
 
 export type CoverageStatus = 'met' | 'partial' | 'gap' | 'not_applicable';
 
@@ -52,6 +53,19 @@ export interface CoverageReport {
 }
 
 export { isDay } from '../dates.ts';
+
+/**
+ * The as-of day a person asked for (today when none), checked as every face checks it: an existing
+ * day, and not after today — no evidence has been collected for a later day, so its coverage would
+ * be an empty guess. Internal callers (reports, tests) compare days they chose themselves.
+ */
+export function askedCoverageDay(ctx: AppContext, asOf: string | undefined): string {
+  const day = today(ctx.clock);
+  if (asOf === undefined || asOf === '') return day;
+  if (!isDay(asOf)) throw AppError.invalid([{ field: 'as_of', message: 'Use a date like 2026-01-31.' }]);
+  if (asOf > day) throw AppError.invalid([{ field: 'as_of', message: `Coverage can be shown up to today (${day}), not for a later day.` }]);
+  return asOf;
+}
 
 const percent = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 1000) / 10);
 
@@ -195,7 +209,7 @@ async function notEffectiveReasons(ctx: AppContext, asOf: string, info: Map<numb
     else if (c.validUntil !== undefined) out.set(id, `evidence valid until ${c.validUntil}`);
     else {
       const parts = [expiredOn.has(id) ? `evidence expired after ${expiredOn.get(id)}` : 'no accepted evidence for this date'];
-      if (awaiting.get(id)) parts.push(`${awaiting.get(id)} item(s) awaiting review`);
+      if (awaiting.get(id)) parts.push(`${counted(awaiting.get(id)!, 'item')} awaiting review`);
       out.set(id, parts.join('; '));
     }
   }

@@ -38,6 +38,11 @@ const monthsBack = (day: string, months: number) => addMonths(day, -months);
  */
 export async function buildDemo(ctx: AppContext & { setNow(iso: string): void }, log: (line: string) => void): Promise<void> {
   const today = todayOf(ctx.clock);
+  // Reviews, resubmissions and corrections follow a collection by a few days; for collections of
+  // the last days those days have not come yet, so they happen now instead: nothing in the demo is
+  // dated after the moment it is built.
+  const builtAt = ctx.clock().toISOString();
+  const setNow = (iso: string) => ctx.setNow(iso < builtAt ? iso : builtAt);
   const start = monthsBack(today, 24);
   ctx.setNow(`${start}T08:00:00.000Z`);
   log('loading the control library…');
@@ -82,7 +87,7 @@ export async function buildDemo(ctx: AppContext & { setNow(iso: string): void },
   const logPlanned = async (p: Planned) => {
     const [submitter, reviewer] = rand() < 0.5 ? [grace, omar] : [omar, grace];
     const kind = kindFor(p.frequency, rand());
-    ctx.setNow(`${p.day}T09:${String(10 + (done % 40)).padStart(2, '0')}:00.000Z`);
+    setNow(`${p.day}T09:${String(10 + (done % 40)).padStart(2, '0')}:00.000Z`);
     const files: UploadedFile[] = [];
     if (kind !== 'automated_check' && rand() < 0.35) {
       const file = path.join(tmp, `demo-${done}.txt`);
@@ -100,23 +105,23 @@ export async function buildDemo(ctx: AppContext & { setNow(iso: string): void },
       shareable: kind === 'document' && p.index % 3 === 0,
     };
     const id = await createEvidence(ctx, submitter, input, files);
-    ctx.setNow(`${addDays(p.day, 2)}T14:00:00.000Z`);
+    setNow(`${addDays(p.day, 2)}T14:00:00.000Z`);
     if (p.fate === 'pending') {
       // left awaiting review
     } else if (p.fate === 'rejected') {
       await reviewEvidence(ctx, reviewer, id, { decision: 'rejected', comment: rejectionComments[done % rejectionComments.length] });
-      ctx.setNow(`${addDays(p.day, 4)}T10:00:00.000Z`);
+      setNow(`${addDays(p.day, 4)}T10:00:00.000Z`);
       const retry = await createEvidence(
         ctx,
         submitter,
         { ...input, title: `${input.title} (resubmitted)`, link_url: input.link_url ?? `https://evidence.demo.attest/${p.controlRef.toLowerCase()}/${p.day}/v2` },
         [],
       );
-      ctx.setNow(`${addDays(p.day, 5)}T10:00:00.000Z`);
+      setNow(`${addDays(p.day, 5)}T10:00:00.000Z`);
       await reviewEvidence(ctx, reviewer, retry, { decision: 'accepted' });
     } else if (p.fate === 'corrected') {
       await reviewEvidence(ctx, reviewer, id, { decision: 'accepted' });
-      ctx.setNow(`${addDays(p.day, 6)}T11:00:00.000Z`);
+      setNow(`${addDays(p.day, 6)}T11:00:00.000Z`);
       const v2 = await createVersion(
         ctx,
         submitter,
@@ -124,7 +129,7 @@ export async function buildDemo(ctx: AppContext & { setNow(iso: string): void },
         { ...input, title: `${input.title} (corrected)`, link_url: `https://evidence.demo.attest/${p.controlRef.toLowerCase()}/${p.day}/corrected` },
         [],
       );
-      ctx.setNow(`${addDays(p.day, 7)}T11:00:00.000Z`);
+      setNow(`${addDays(p.day, 7)}T11:00:00.000Z`);
       await reviewEvidence(ctx, reviewer, v2, { decision: 'accepted' });
     } else {
       await reviewEvidence(ctx, reviewer, id, { decision: 'accepted', ...(rand() < 0.2 ? { comment: 'Checked against the control description.' } : {}) });
@@ -150,8 +155,8 @@ export async function buildDemo(ctx: AppContext & { setNow(iso: string): void },
     },
   });
   log(`running ${timeline.size} steps over two years (${plan.length} evidence items, certifications, audits, demand)…`);
-  await timeline.run((day) => ctx.setNow(`${day}T08:30:00.000Z`));
+  await timeline.run((day) => setNow(`${day}T08:30:00.000Z`));
   log('answering two customers’ questionnaires…');
-  ctx.setNow(`${today}T10:15:00.000Z`);
+  setNow(`${today}T10:15:00.000Z`);
   await demoQuestionnaires(ctx, { carlos: actors['carlos@demo.attest']!, grace, graceId: ids['grace@demo.attest']! });
 }

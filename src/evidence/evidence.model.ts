@@ -17,9 +17,9 @@ export const evidenceStatuses = ['submitted', 'accepted', 'rejected'] as const;
 export type EvidenceStatus = (typeof evidenceStatuses)[number];
 
 export const evidenceStatusLabels: Record<EvidenceStatus, string> = {
-  submitted: 'awaiting review',
-  accepted: 'accepted',
-  rejected: 'rejected',
+  submitted: 'Awaiting review',
+  accepted: 'Accepted',
+  rejected: 'Rejected',
 };
 
 /** How long evidence of a control stays valid by default: one operating period of the control. */

@@ -1,5 +1,6 @@
 import { evidenceKindLabels, evidenceStatusLabels } from './evidence.model.ts';
 import type { Evidence, EvidenceVersion } from './evidence.service.ts';
+import type { ControlTimeline } from './freshness.service.ts';
 
 // What each face shows of evidence. The domain objects carry values; labels and page-only shapes
 // live here, and the API gets a stable, explicit field list.
@@ -23,6 +24,11 @@ export function versionView(v: EvidenceVersion, shownId: number) {
     statusLabel: evidenceStatusLabels[v.status] ?? v.status,
     submitterText: v.submitterEmail ?? 'the command line',
   };
+}
+
+/** A control's evidence as its page lists it, each status in words. */
+export function timelineView(t: ControlTimeline) {
+  return { ...t, items: t.items.map((i) => ({ ...i, statusLabel: evidenceStatusLabels[i.status as keyof typeof evidenceStatusLabels] ?? i.status })) };
 }
 
 export function evidenceJson(e: Evidence) {

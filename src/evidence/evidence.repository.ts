@@ -203,12 +203,14 @@ export function lastValidDayByControl(db: Db) {
 }
 
 /** Every version of every evidence item of one control, newest collection first. */
-export function timelineOfControl(db: Db, controlId: number) {
+/** Every version of a control's evidence, newest first, within the policy's evidence scope. */
+export function timelineOfControl(db: Db, controlId: number, scope: EvidenceScope) {
   return db
     .selectFrom('evidence as e')
     .innerJoin('evidence_controls as ec', 'ec.evidence_id', 'e.id')
     .select(['e.id', 'e.title', 'e.kind', 'e.status', 'e.collected_at', 'e.valid_until', 'e.version', 'e.superseded_by_id', 'e.shareable'])
     .where('ec.control_id', '=', controlId)
+    .where(scopeCondition(scope))
     .orderBy('e.collected_at', 'desc')
     .orderBy('e.id', 'desc')
     .execute();

@@ -34,7 +34,7 @@ const MAX_FILES = 10;
 
 const kindOptions = (selected?: string) => evidenceKinds.map((k) => ({ value: k, label: evidenceKindLabels[k], selected: k === selected }));
 const statusOptions = (selected?: string) =>
-  [...evidenceStatuses.map((s) => ({ value: s, label: evidenceStatusLabels[s] })), { value: 'superseded', label: 'superseded' }].map((o) => ({
+  [...evidenceStatuses.map((s) => ({ value: s, label: evidenceStatusLabels[s] })), { value: 'superseded', label: 'Superseded' }].map((o) => ({
     ...o,
     selected: o.value === selected,
   }));

@@ -10,6 +10,9 @@ export const day = (what: string) =>
   z
     .string({ error: `Enter the ${what} date.` })
     .trim()
+    // An empty date field (the picker left blank) is asked for plainly; the YYYY-MM-DD form is named
+    // only to whoever typed text (a CSV cell, the API, a browser without a date picker).
+    .min(1, { error: `Enter the ${what} date.`, abort: true })
     .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `Enter the ${what} date as YYYY-MM-DD.`, abort: true })
     .refine((v) => isDay(v), { message: `The ${what} date is not a real date.`, abort: true });
 

@@ -1,4 +1,4 @@
-import { authorize } from '../auth/policy.ts';
+import { authorize, type EvidenceScope, evidenceScope } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { addDays, today } from '../dates.ts';
@@ -96,6 +96,8 @@ export async function evidenceStatesByRef(ctx: AppContext, principal: Principal)
 }
 
 export interface ControlTimeline {
+  /** Which items the caller may see listed: all, only those marked shareable (customer compliance), or none (viewers). */
+  scope: EvidenceScope;
   items: { id: number; title: string; kind: string; status: string; collectedAt: string; validUntil: string; version: number; current: boolean; validToday: boolean }[];
   /** When the next evidence is due: the last day current accepted evidence covers. */
   nextDue: string | null;
@@ -104,10 +106,17 @@ export interface ControlTimeline {
   state: ControlStateView;
 }
 
+/**
+ * A control's evidence state, for everyone who may see the control (the same derived state the
+ * coverage pages reflect), with the items the policy lets the caller see: every item for GRC, the
+ * shareable ones for customer compliance, none for viewers.
+ */
 export async function controlTimeline(ctx: AppContext, principal: Principal, controlId: number): Promise<ControlTimeline> {
-  authorize(principal, 'evidence.read');
+  authorize(principal, 'catalog.read');
   const day = today(ctx.clock);
-  const rows = await repo.timelineOfControl(ctx.db, controlId);
+  const scope = evidenceScope(principal);
+  const rows = await repo.timelineOfControl(ctx.db, controlId, 'all');
+  const shown = scope === 'all' ? rows : scope === 'none' ? [] : await repo.timelineOfControl(ctx.db, controlId, scope);
   const current = rows.filter((r) => r.superseded_by_id === null && r.status === 'accepted');
   const nextDue = current.length
     ? current
@@ -116,7 +125,8 @@ export async function controlTimeline(ctx: AppContext, principal: Principal, con
         .at(-1)!
     : null;
   return {
-    items: rows.map((r) => ({
+    scope,
+    items: shown.map((r) => ({
       id: r.id,
       title: r.title,
       kind: r.kind,

@@ -8,6 +8,7 @@ import { unitOfWork } from '../db/unit-of-work.ts';
 import { AppError } from '../http/errors.ts';
 import type { CatalogRow } from './catalog.read.ts';
 import * as repo from './catalog.repository.ts';
+import { counted } from '../words.ts';
 
 // Bringing in a team's own catalog — the licensed text of a standard in place of Attest's
 // paraphrase or provisional numbering, or a scheme Attest ships no catalog for — kept in their
@@ -128,7 +129,7 @@ export async function importCatalog(ctx: AppContext, principal: Principal, input
       if (stranded.length) {
         throw AppError.invalid(
           stranded.slice(0, 50).map((message) => ({ field: 'map', message: `${message}, which has no successor: map it to a new requirement.` })),
-          `${stranded.length} audit record(s) point at requirements with no successor; nothing was imported.`,
+          `${counted(stranded.length, 'audit record')} ${stranded.length === 1 ? 'points' : 'point'} at requirements with no successor; nothing was imported.`,
         );
       }
       report.unmapped = refs.mappings
@@ -139,7 +140,7 @@ export async function importCatalog(ctx: AppContext, principal: Principal, input
           report.unmapped
             .slice(0, 50)
             .map((u) => ({ field: 'map', message: `${u.control} maps to ${u.ref} (${u.relationship}), which has no successor in the map or the new catalog.` })),
-          `${report.unmapped.length} mapping(s) would be left without a target; map their requirements, or accept dropping them (--drop-unmapped). Nothing was imported.`,
+          `${counted(report.unmapped.length, 'mapping')} would be left without a target; map their requirements, or accept dropping them (--drop-unmapped). Nothing was imported.`,
         );
       }
 

@@ -4,7 +4,7 @@ import { can } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import { certificationAlerts } from '../certifications/alerts.service.ts';
 import type { AppContext } from '../context.ts';
-import { cachedCoverage } from '../coverage/coverage.cache.ts';
+import { coverageOrToday } from '../coverage/coverage.cache.ts';
 import { coverageChartSvg } from '../coverage/coverage.chart.ts';
 import { coveragePageQuery } from '../coverage/coverage.schema.ts';
 import { today } from '../dates.ts';
@@ -47,15 +47,19 @@ export function dashboardRoutes(routes: Routes, ctx: AppContext): void {
     await submitForm(
       async () => {
         const { as_of } = parseInput(coveragePageQuery, query);
-        const report = await cachedCoverage(ctx, principal, { asOf: as_of });
+        // A refused day (after today, not a date) shows today's coverage with the message on the field.
+        const { report, errors } = await coverageOrToday(ctx, principal, { asOf: as_of });
         const nothingEffective = report.frameworks.every((f) => f.counts.met + f.counts.partial === 0);
         const panel = await programme(ctx, principal);
         const frameworks = report.frameworks.map((f) => ({ ...f, openMajors: panel.majors[f.slug] ?? 0 }));
-        res.render('home/dashboard', {
+        res.status(errors ? 422 : 200).render('home/dashboard', {
           ...base,
+          errors,
+          asked: errors ? query.as_of : report.asOf,
           report: { ...report, frameworks },
           programme: panel.groups,
           nothingEffective,
+          canLogEvidence: can(principal, 'evidence.log'),
           chart: coverageChartSvg(report.frameworks),
           chartNarrow: coverageChartSvg(report.frameworks, 'narrow'),
           isToday: report.asOf === base.today,

@@ -3,6 +3,8 @@ import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 import { roleLabels, isRole } from '../auth/roles.ts';
 import { formatInstant } from '../dates.ts';
+import { formatPercent } from '../percent.ts';
+import { plural } from '../words.ts';
 
 export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
 
@@ -23,10 +25,13 @@ const helpers = {
   call: (fn: unknown) => (typeof fn === 'function' ? (fn as () => unknown)() : ''),
   fieldError: (errors: Record<string, string> | undefined, field: string) => errors?.[field],
   json: (v: unknown) => JSON.stringify(v),
-  plural: (n: number, one: string, many: string) => (n === 1 ? one : many),
+  /** {{plural n "item"}} → item / items; {{plural n "person" "people"}} for irregular words. */
+  plural: (n: number, one: string, many: unknown) => plural(n, one, typeof many === 'string' ? many : undefined),
   /** 200000 → 200,000 */
   count: (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en') : n),
   inc: (n: number) => n + 1,
+  /** 80.25 → 80.3%: the one format for a share (src/percent.ts). */
+  formatPercent: (n: unknown) => (typeof n === 'number' ? formatPercent(n) : ''),
 };
 
 export function setupViews(app: Express, cache = true): void {

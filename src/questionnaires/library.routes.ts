@@ -10,6 +10,7 @@ import { pageQuery, pageView } from '../http/pagination.ts';
 import type { Routes } from '../http/routes.ts';
 import { parseInput } from '../http/validate.ts';
 import { getLibraryEntry, listLibrary, removeVariant } from './library.service.ts';
+import { topicLabel } from './questionnaires.presenter.ts';
 
 // The answer library's pages: every entry with its phrasings (shipped and learned from approved
 // answers), its answers, controls, owner and review dates; a learned phrasing can be removed.
@@ -39,8 +40,8 @@ export function answerLibraryRoutes(routes: Routes, ctx: AppContext): void {
       section: 'questionnaires',
       filter,
       total,
-      topics: topics.map((t) => ({ value: t, selected: t === filter.topic })),
-      items: items.slice(first, first + PER_PAGE).map((e) => ({ ...e, overdue: e.reviewDue < day })),
+      topics: topics.map((t) => ({ value: t, label: topicLabel(t), selected: t === filter.topic })),
+      items: items.slice(first, first + PER_PAGE).map((e) => ({ ...e, topicLabel: topicLabel(e.topic), overdue: e.reviewDue < day })),
       pagination: pageView(items.length, filter.page, PER_PAGE, req.query as Record<string, string | undefined>),
     });
   });

@@ -1,9 +1,16 @@
 import type { Answer } from './answer.service.ts';
 import { columnLetter } from './questionnaire.read.ts';
 import type { Questionnaire, ReviewState } from './questionnaires.service.ts';
+import { formatPercent } from '../percent.ts';
 
 // What the questionnaire review page shows: the filters with their counts, one page of answers
 // with their review state, and the correction form's choices.
+
+/** An answer-library topic (a file's slug, "third-party") as people read it: "Third party". */
+export function topicLabel(topic: string): string {
+  const words = topic.replaceAll('-', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
 
 export const reviewFilters = ['all', 'open', 'mine', 'unanswered', 'stale', 'low'] as const;
 export type ReviewFilter = (typeof reviewFilters)[number];
@@ -54,6 +61,7 @@ export function reviewView(
         people.map((p) => ({ value: String(p.id), label: p.name ? `${p.name} (${p.email})` : p.email, selected: a.review.assignee?.id === p.id })),
       ),
       percent: Math.round(a.confidence * 100),
+      confidenceText: formatPercent(a.confidence * 100),
       tone: a.answer === null ? 'muted' : a.stale ? 'warn' : a.answer === 'No' ? 'danger' : a.answer === 'Partial' ? 'warn' : 'ok',
       options: ['Yes', 'No', 'Partial', 'N/A'].map((v) => ({ value: v, selected: v === a.answer })),
       requirementsText: Object.entries(a.requirements)

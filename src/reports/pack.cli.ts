@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { fail, withContext } from '../cli.support.ts';
 import type { ProgressReporter, ReportBuilder } from './reports.model.ts';
 import type { PackVerification } from './pack.verify.ts';
+import { counted } from '../words.ts';
 
 // `attest report pack --audit ID --out FILE.zip` and `attest pack verify FILE.zip`. The verifier
 // needs no database (a recipient of the pack runs it), so it opens none.
@@ -54,7 +55,7 @@ function printVerification(file: string, result: PackVerification): void {
   list('ADDED', result.added);
   for (const p of result.problems) out(`PROBLEM: ${p}`);
   out(
-    `FAILED: ${file} does not match its manifest: ${result.altered.length} altered, ${result.missing.length} missing, ${result.added.length} added, ${result.problems.length} other problem(s); ${result.matched} files match.`,
+    `FAILED: ${file} does not match its manifest: ${result.altered.length} altered, ${result.missing.length} missing, ${result.added.length} added, ${counted(result.problems.length, 'other problem')}; ${result.matched} files match.`,
   );
 }
 

@@ -104,7 +104,7 @@ async function readScopeLinksThroughAudit(ctx: AppContext, principal: Principal,
   const evidenceByControl: ScopeLinks['evidenceByControl'] = new Map();
   for (const controlId of new Set(mappings.map((m) => m.control_id))) {
     await politely(evidenceByControl.size);
-    const rows = (await timelineOfControl(ctx.db, controlId)).filter(currentOn(day));
+    const rows = (await timelineOfControl(ctx.db, controlId, 'all')).filter(currentOn(day));
     // Newest collection first, as the pack lists them.
     evidenceByControl.set(
       controlId,

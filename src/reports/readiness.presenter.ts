@@ -6,6 +6,7 @@ import type { IssueFacts } from './document.ts';
 import { controlLine, coverageStatusClass, coverageStatusLabels, frameworkView, issueView, ORGANISATION, STATUS_RULE } from './documents.presenter.ts';
 import type { ControlFact, FrameworkFacts, RequirementFact } from './framework-facts.ts';
 import type { Column, Row } from './sheet.ts';
+import { formatPercent } from '../percent.ts';
 
 // What the readiness report shows, in its PDF and its spreadsheet.
 
@@ -30,9 +31,9 @@ const ROW = 26;
 function chart(facts: FrameworkFacts) {
   const { counts } = facts;
   const bars = [
-    { label: 'Met', count: counts.met, share: `${facts.metPercent}\u00a0%`, fill: '#1d6b3a' },
-    { label: 'Partly met', count: counts.partial, share: `${facts.partialPercent}\u00a0%`, fill: '#b7791f' },
-    { label: 'Gap', count: counts.gap, share: `${facts.gapPercent}\u00a0%`, fill: '#a4262c' },
+    { label: 'Met', count: counts.met, share: formatPercent(facts.metPercent), fill: '#1d6b3a' },
+    { label: 'Partly met', count: counts.partial, share: formatPercent(facts.partialPercent), fill: '#b7791f' },
+    { label: 'Gap', count: counts.gap, share: formatPercent(facts.gapPercent), fill: '#a4262c' },
     { label: 'Not applicable', count: counts.notApplicable, share: 'excluded', fill: '#9aa3b2' },
   ];
   const total = bars.reduce((n, b) => n + b.count, 0);
@@ -91,7 +92,7 @@ export function readinessView(issue: IssueFacts, facts: FrameworkFacts, findings
     issue: issueView(issue),
     framework: frameworkView(facts),
     counts: facts.counts,
-    metPercent: facts.metPercent,
+    metPercent: formatPercent(facts.metPercent),
     statusRule: STATUS_RULE,
     chart: chart(facts),
     gaps: gaps.map((r) => gapView(r, facts.asOf)),
@@ -174,7 +175,10 @@ export function readinessAbout(issue: IssueFacts, facts: FrameworkFacts, finding
     ['Report id', String(issue.reportId)],
     ['Generated', `${v.generatedAt} by ${v.generatedBy}`],
     ['Activity chain head', v.chainHead],
-    ['Coverage', `${c.met} met (${facts.metPercent} %), ${c.partial} partly met, ${c.gap} gaps of ${c.applicable} applicable requirements; ${c.notApplicable} not applicable`],
+    [
+      'Coverage',
+      `${c.met} met (${formatPercent(facts.metPercent)}), ${c.partial} partly met, ${c.gap} gaps of ${c.applicable} applicable requirements; ${c.notApplicable} not applicable`,
+    ],
     ['Open findings', String(findings.length)],
     ['Catalog source', facts.source],
     ['Status rule', STATUS_RULE],

@@ -58,6 +58,7 @@ export function reportRoutes(routes: Routes, ctx: AppContext): void {
       errors: form.errors ?? {},
       formError: form.message,
       summaryOnly,
+      today: today(ctx.clock),
     });
   };
 

@@ -2,7 +2,7 @@ import { formatInstant } from '../dates.ts';
 import { reportKindLabels } from './reports.model.ts';
 import type { Report } from './reports.service.ts';
 
-// What `attest report verify FILE` prints about the report(s) whose issued file has the same SHA-256.
+// What `attest report verify FILE` prints about the reports whose issued file has the same SHA-256.
 // Identical content issued twice (the same report regenerated) names every record that holds it.
 
 export function verifyLines(file: string, sha256: string, reports: Report[]): string {

@@ -42,7 +42,7 @@ describe('`attest activity checkpoint` and `attest activity verify --checkpoint`
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
     expect(res.stdout).toContain('Activity chain intact: 15 records verified.');
-    expect(res.stdout).toContain(`All 2 checkpoint(s) in ${file} agree with the chain (15 records now).`);
+    expect(res.stdout).toContain(`All 2 checkpoints in ${file} agree with the chain (15 records now).`);
     const plain = runCli(['activity', 'verify'], ctx.childEnv);
     expect(plain.status).toBe(0);
     expect(plain.stdout).toBe('Activity chain intact: 15 records verified.\n');

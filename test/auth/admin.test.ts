@@ -62,6 +62,9 @@ describe('adding users', () => {
     const res = await adminBrowser.post('/admin/users', { email: 'ADMIN@example.test', name: 'Dup', role: 'viewer' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('already exists');
+    // Said once, on the email field.
+    expect(res.text.match(/already exists/g)).toHaveLength(1);
+    expect(res.text).toContain('<p class="field-error" id="email-error">A user with the email admin@example.test already exists.</p>');
     expect(await userCount()).toBe(before);
   });
 });

@@ -33,7 +33,7 @@ describe('framework pages', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('Alpha Standard');
     expect(res.text).toMatch(/2 \/ 2/);
-    expect(res.text).toContain('100%');
+    expect(res.text).toContain('100.0%');
   });
 
   it('shows a framework as a tree, each requirement with its controls, exclusions with their justification', async () => {

@@ -42,7 +42,7 @@ async function dashboard(browser: Browser, query = ''): Promise<Record<string, F
   const figures: Record<string, Figures> = {};
   for (const [, slug, cells] of rows) {
     const counts = [...cells!.matchAll(/status=(met|partial|gap)">(\d+)<\/a>/g)].map(([, , n]) => Number(n));
-    const percent = Number(/<strong>(\d+)%<\/strong>/.exec(cells!)?.[1]);
+    const percent = Number(/<strong>([\d.]+)%<\/strong>/.exec(cells!)?.[1]);
     figures[slug!] = { met: counts[0]!, partial: counts[1]!, gap: counts[2]!, percent };
   }
   expect(Object.keys(figures).sort()).toEqual(['alpha', 'beta']);
@@ -80,7 +80,7 @@ describe('the dashboard follows changes, though it reads coverage through a cach
     const after = await dashboard(alice);
     expect(after).toEqual({ alpha: { met: 1, partial: 0, gap: 1, percent: 50 }, beta: { met: 1, partial: 0, gap: 1, percent: 50 } });
     // The per-framework page (computed without the cache) agrees with the dashboard.
-    expect(await frameworkLede(alice, 'alpha')).toContain('1 met, 0 partial, 1 gap, 1 not applicable (50% met)');
+    expect(await frameworkLede(alice, 'alpha')).toContain('1 met, 0 partial, 1 gap, 1 not applicable (50.0% met)');
   });
 
   it('evidence accepted through the services, then a control edited through its page, each show on the next load', async () => {

@@ -30,6 +30,16 @@ describe.skipIf(Boolean(testDatabaseUrl))('npm run demo data', () => {
     expect(rows.filter((r) => r.superseded_by_id !== null).length).toBeGreaterThan(10);
   });
 
+  it('dates nothing after the moment it was built: no review, collection or activity record in the future', async () => {
+    const builtAt = '2026-11-21T10:00:00.000Z';
+    const reviewed = await ctx.db.selectFrom('evidence').select(['id', 'collected_at', 'reviewed_at']).where('reviewed_at', 'is not', null).execute();
+    // Collections of the last days are reviewed too (their reviews were moved back to "now").
+    expect(reviewed.some((r) => r.collected_at >= '2026-11-19')).toBe(true);
+    expect(reviewed.filter((r) => r.reviewed_at! > builtAt)).toEqual([]);
+    expect(await ctx.db.selectFrom('evidence').select(['id', 'collected_at']).where('collected_at', '>', '2026-11-21').execute()).toEqual([]);
+    expect(await ctx.db.selectFrom('activity').select(['id', 'action', 'at']).where('at', '>', builtAt).execute()).toEqual([]);
+  });
+
   it('shows met, partial and gap today, controls whose evidence expired, and an intact activity chain', async () => {
     const now = await computeCoverage(ctx, cliPrincipal, {});
     const iso = now.frameworks.find((f) => f.slug === 'iso27001-2022')!;

@@ -133,7 +133,7 @@ describe('coverage rule details', () => {
     await accepted(['CRY-02'], '2026-11-01', '2027-10-31', 'Rotation log 2026');
     const table = runCli(['coverage', '--as-of', '2026-11-21'], ctx.childEnv);
     expect(table.status).toBe(0);
-    expect(table.stdout).toMatch(/alpha\s+1\s+1\s+0\s+1\s+50%/);
+    expect(table.stdout).toMatch(/alpha\s+1\s+1\s+0\s+1\s+50\.0%/);
     const json = runCli(['coverage', '--framework', 'alpha', '--as-of', '2026-11-21', '--format', 'json'], ctx.childEnv);
     expect(JSON.parse(json.stdout).frameworks[0].requirements).toHaveLength(3);
     const bad = runCli(['coverage', '--as-of', '2026-02-30'], ctx.childEnv);

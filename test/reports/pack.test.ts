@@ -122,7 +122,7 @@ describe('an evidence pack built by GRC staff', () => {
     expect(text).not.toContain('Rejected screenshot');
     // Markup in user text is shown as text, never run.
     expect(text).toContain('<script>alert("x")</script>');
-    expect(text).toContain('awaiting review');
+    expect(text).toContain('Awaiting review');
   });
 
   it('links each file to its path in the ZIP, relative to the PDF', () => {

@@ -99,9 +99,9 @@ describe('framework readiness as a PDF', () => {
   });
 
   it('charts and counts the coverage', () => {
-    expect(text).toContain(squash('1 of the 2 applicable requirements of Alpha Standard are met (50 %)'));
-    expect(text).toContain(squash('Met 1 (50 %)'));
-    expect(text).toContain(squash('Gap 1 (50 %)'));
+    expect(text).toContain(squash('1 of the 2 applicable requirements of Alpha Standard are met (50.0%)'));
+    expect(text).toContain(squash('Met 1 (50.0%)'));
+    expect(text).toContain(squash('Gap 1 (50.0%)'));
     expect(text).toContain(squash('Not applicable 1 (excluded)'));
   });
 
