@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { fail, withContext } from '../cli.support.ts';
-import { counted } from '../words.ts';
 
 export function registerEvidenceCommands(program: Command): void {
   const evidence = program.command('evidence').description('evidence');
