@@ -12,6 +12,7 @@ import { principalOf } from '../http/actor.ts';
 import { submitForm } from '../http/forms.ts';
 import type { Routes } from '../http/routes.ts';
 import { parseInput } from '../http/validate.ts';
+import { yieldToEventLoop } from '../http/yield.ts';
 
 /**
  * The landing page. It belongs to no single domain: it asks each one (today coverage; later
@@ -48,9 +49,12 @@ export function dashboardRoutes(routes: Routes, ctx: AppContext): void {
       async () => {
         const { as_of } = parseInput(coveragePageQuery, query);
         // A refused day (after today, not a date) shows today's coverage with the message on the field.
+        await yieldToEventLoop();
         const { report, errors } = await coverageOrToday(ctx, principal, { asOf: as_of });
         const nothingEffective = report.frameworks.every((f) => f.counts.met + f.counts.partial === 0);
+        await yieldToEventLoop();
         const panel = await programme(ctx, principal);
+        await yieldToEventLoop();
         const frameworks = report.frameworks.map((f) => ({ ...f, openMajors: panel.majors[f.slug] ?? 0 }));
         res.status(errors ? 422 : 200).render('home/dashboard', {
           ...base,
