@@ -7,3 +7,25 @@
   url.searchParams.delete('_csrf');
   window.history.replaceState(null, '', url.pathname + url.search + url.hash);
 })();
+
+// Searchable pickers (evidence controls, mapping requirements). The page sends a plain <select>
+// that works without script; with it, Tom Select (served from its package, no build step) adds a
+// box that narrows the list as you type a ref or words of the name, and shows choices as
+// removable chips. The select stays the form field, so what is posted does not change.
+(() => {
+  if (typeof window.TomSelect !== 'function') return;
+  for (const select of document.querySelectorAll('select[data-picker]')) {
+    const many = select.multiple;
+    for (const hint of select.closest('.field')?.querySelectorAll('[data-picker-without-script]') ?? []) hint.hidden = true;
+    new window.TomSelect(select, {
+      plugins: many ? ['remove_button'] : [],
+      maxOptions: null,
+      closeAfterSelect: !many,
+      placeholder: many ? 'Type a reference or words from the name' : 'Type a number or words from the name',
+      hidePlaceholder: many,
+      // Every word typed must appear (in the ref or the name), whatever the order.
+      searchConjunction: 'and',
+      render: { no_results: () => '<div class="no-results">Nothing matches; try fewer words.</div>' },
+    });
+  }
+})();
