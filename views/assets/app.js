@@ -21,6 +21,8 @@
       plugins: many ? ['remove_button'] : [],
       maxOptions: null,
       closeAfterSelect: !many,
+      // After a pick the box is empty again, ready for the next ref or words.
+      clearAfterSelect: true,
       placeholder: many ? 'Type a reference or words from the name' : 'Type a number or words from the name',
       hidePlaceholder: many,
       // Every word typed must appear (in the ref or the name), whatever the order.
