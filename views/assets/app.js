@@ -24,7 +24,7 @@
       // After a pick the box is empty again, ready for the next ref or words.
       clearAfterSelect: true,
       placeholder: many ? 'Type a reference or words from the name' : 'Type a number or words from the name',
-      hidePlaceholder: many,
+      hidePlaceholder: true,
       // Every word typed must appear (in the ref or the name), whatever the order.
       searchConjunction: 'and',
       render: { no_results: () => '<div class="no-results">Nothing matches; try fewer words.</div>' },
