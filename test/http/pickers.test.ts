@@ -125,6 +125,8 @@ describe('the requirement picker on a control page', () => {
     // The framework's name heads the group.
     expect(await page.$eval('.ts-dropdown .optgroup-header', (e) => e.textContent)).toBe('Beta Criteria');
     await page.keyboard.press('Enter');
+    // The chosen requirement says which framework it belongs to ("B1" alone could be anywhere).
+    expect(await page.$eval('#m-requirement + .ts-wrapper .item', (e) => e.textContent)).toBe('Beta Criteria B1 — Logical access');
     await page.select('#m-relationship', 'intersect');
     await Promise.all([page.waitForNavigation(), page.click('form.picker-form button[type=submit]')]);
     expect(await page.$eval('main', (m) => m.textContent)).toContain('CRY-02 now maps to Beta Criteria B1 (intersect).');

@@ -27,7 +27,14 @@
       hidePlaceholder: true,
       // Every word typed must appear (in the ref or the name), whatever the order.
       searchConjunction: 'and',
-      render: { no_results: () => '<div class="no-results">Nothing matches; try fewer words.</div>' },
+      render: {
+        no_results: () => '<div class="no-results">Nothing matches; try fewer words.</div>',
+        // A requirement's number means little without its framework ("6.6" is in several): say which.
+        item(data, escape) {
+          const group = !many && data.optgroup !== undefined ? this.optgroups[data.optgroup]?.label : undefined;
+          return `<div>${group ? `<span class="picker-group">${escape(group)}</span> ` : ''}${escape(data.text)}</div>`;
+        },
+      },
     });
   }
 })();
