@@ -13,7 +13,8 @@ import { addDays } from '../src/dates.ts';
 import { createLogger } from '../src/logger.ts';
 import { checkIntervals } from '../src/coverage/intervals.service.ts';
 
-export const ACTIVE_CONTROLS = 200;
+/** Active controls: 200 by default (earlier figures); ORG_CONTROLS=500 adds copies of shipped controls, with their mappings, beyond the library's 253. */
+export const ACTIVE_CONTROLS = Number(process.env.ORG_CONTROLS ?? 200);
 export const EVIDENCE = Number(process.env.ORG_EVIDENCE ?? 100_000);
 /** 'scattered': items at random days (ids not in date order); 'realistic': five years, each control's evidence renewed before it lapses, ids in date order. */
 export const SHAPE = (process.env.ORG_SHAPE ?? 'scattered') as 'scattered' | 'realistic';
@@ -24,7 +25,7 @@ export const AS_OF = '2026-06-30';
  * 200 active controls (the rest retired), and 100,000 evidence records over two years, 80 %
  * accepted, each linked to one or two controls. Written with raw better-sqlite3 for speed.
  */
-export async function buildOrg(dir = path.join(os.tmpdir(), `attest-bench-org-${SHAPE}-${EVIDENCE}`)): Promise<{ ctx: AppContext; dbFile: string }> {
+export async function buildOrg(dir = path.join(os.tmpdir(), `attest-bench-org-${SHAPE}-${EVIDENCE}-${ACTIVE_CONTROLS}`)): Promise<{ ctx: AppContext; dbFile: string }> {
   const dbFile = path.join(dir, 'attest.db');
   const ready = fs.existsSync(path.join(dir, 'ready'));
   const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', COOKIE_SECURE: 'false' });
@@ -34,6 +35,7 @@ export async function buildOrg(dir = path.join(os.tmpdir(), `attest-bench-org-${
   await ctx.database.close();
 
   const db = new SQLite(dbFile);
+  addControlCopies(db, ACTIVE_CONTROLS);
   const controls = db.prepare('select id from controls order by ref').all() as { id: number }[];
   const retired = controls.slice(ACTIVE_CONTROLS).map((c) => c.id);
   db.prepare(`update controls set retired_at = '2026-01-01T00:00:00.000Z' where id in (${retired.map(() => '?').join(',')})`).run(...retired);
@@ -82,6 +84,28 @@ export async function buildOrg(dir = path.join(os.tmpdir(), `attest-bench-org-${
   await checkIntervals(built, systemActor, { apply: true });
   fs.writeFileSync(path.join(dir, 'ready'), new Date().toISOString());
   return { ctx: built, dbFile };
+}
+
+/**
+ * Grows the library to `wanted` controls by copying shipped ones (ref "IAM-01~2"), each with the
+ * mappings of its original, so coverage has as many controls and mappings to weigh as a company
+ * with a larger library would.
+ */
+function addControlCopies(db: SQLite.Database, wanted: number): void {
+  const shipped = db.prepare('select id, ref from controls order by ref').all() as { id: number; ref: string }[];
+  if (shipped.length >= wanted) return;
+  const columnsOf = (table: string, skip: string[]) => (db.prepare(`pragma table_info(${table})`).all() as { name: string }[]).map((c) => c.name).filter((c) => !skip.includes(c));
+  const controlColumns = columnsOf('controls', ['id', 'ref']);
+  const mappingColumns = columnsOf('mappings', ['id', 'control_id']);
+  const copyControl = db.prepare(`insert into controls (ref, ${controlColumns.join(', ')}) select ?, ${controlColumns.join(', ')} from controls where id = ?`);
+  const copyMappings = db.prepare(`insert into mappings (control_id, ${mappingColumns.join(', ')}) select ?, ${mappingColumns.join(', ')} from mappings where control_id = ?`);
+  db.transaction(() => {
+    for (let k = 0; k < wanted - shipped.length; k += 1) {
+      const source = shipped[k % shipped.length]!;
+      const id = Number(copyControl.run(`${source.ref}~${Math.floor(k / shipped.length) + 2}`, source.id).lastInsertRowid);
+      copyMappings.run(id, source.id);
+    }
+  })();
 }
 
 export function stats(samples: number[]): { median: number; p95: number; p99: number; min: number } {

@@ -49,7 +49,7 @@ export async function listActivity(
   db: Db,
   f: ActivityFilter,
   page: { limit: number; offset: number },
-): Promise<{ rows: (ActivityRow & { actor_email: string | null })[]; total: number }> {
+): Promise<{ rows: (ActivityRow & { actor_email: string | null; actor_name: string | null })[]; total: number }> {
   let q = db.selectFrom('activity').leftJoin('users', 'users.id', 'activity.actor_id');
   if (f.actorId !== undefined) q = q.where('activity.actor_id', '=', f.actorId);
   if (f.action) q = q.where('activity.action', '=', f.action);
@@ -58,7 +58,7 @@ export async function listActivity(
   if (f.from) q = q.where('activity.at', '>=', f.from);
   if (f.to) q = q.where('activity.at', '<', f.to);
   const [rows, count] = await Promise.all([
-    q.selectAll('activity').select('users.email as actor_email').orderBy('activity.id', 'desc').limit(page.limit).offset(page.offset).execute(),
+    q.selectAll('activity').select(['users.email as actor_email', 'users.name as actor_name']).orderBy('activity.id', 'desc').limit(page.limit).offset(page.offset).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };

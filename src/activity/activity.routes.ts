@@ -4,10 +4,9 @@ import { submitForm } from '../http/forms.ts';
 import { pageView } from '../http/pagination.ts';
 import type { Routes } from '../http/routes.ts';
 import { parseInput } from '../http/validate.ts';
-import { activityActions } from './activity.actions.ts';
-import { activityView } from './activity.presenter.ts';
+import { actionOptions, activityView, subjectsNamed } from './activity.presenter.ts';
 import { activityFilterSchema } from './activity.schema.ts';
-import { listActivity } from './activity.service.ts';
+import { describeSubjects, listActivity } from './activity.service.ts';
 
 const PER_PAGE = 50;
 
@@ -18,17 +17,20 @@ export function activityRoutes(routes: Routes, ctx: AppContext): void {
     await submitForm(
       async () => {
         const filter = parseInput(activityFilterSchema, query);
+        const principal = principalOf(req);
         const { items, total } = await listActivity(
           ctx,
-          principalOf(req),
+          principal,
           { actorEmail: filter.actor, action: filter.action, subjectType: filter.subject_type, subjectId: filter.subject_id, from: filter.from, to: filter.to },
           { limit: PER_PAGE, offset: (filter.page - 1) * PER_PAGE },
         );
+        // The subjects the page names, looked up once per type rather than once per row.
+        const subjects = await describeSubjects(ctx, principal, subjectsNamed(items));
         const { page: _page, ...kept } = query;
         res.render('admin/activity', {
           ...base,
-          actions: activityActions.map((a) => ({ value: a, selected: a === filter.action })),
-          items: items.map(activityView),
+          actions: actionOptions(filter.action),
+          items: items.map((i) => activityView(i, subjects)),
           pagination: pageView(total, filter.page, PER_PAGE, kept),
           empty: total === 0,
         });
@@ -36,7 +38,7 @@ export function activityRoutes(routes: Routes, ctx: AppContext): void {
       (failure) =>
         res.status(failure.status).render('admin/activity', {
           ...base,
-          actions: activityActions.map((a) => ({ value: a, selected: a === query.action })),
+          actions: actionOptions(query.action),
           errors: failure.errors,
           items: [],
           empty: false,

@@ -9,6 +9,7 @@ import { findUserByEmail } from '../auth/users.repository.ts';
 import { nextDay } from '../dates.ts';
 import { activityHash, canonicalJson, GENESIS_HASH } from './activity.hash.ts';
 import * as repo from './activity.repository.ts';
+import { subjectFacts, type SubjectIndex } from './subjects.repository.ts';
 import { bumpVersion } from '../coverage/intervals.repository.ts';
 import { coverageActions } from './activity.actions.ts';
 
@@ -22,7 +23,12 @@ export interface ActivityEvent {
 export interface ActivityView {
   id: number;
   at: string;
+  /** The actor's email (or the recorded label for the command line and Attest itself). */
   actor: string;
+  /** The actor's name today, when the actor is a user. */
+  actorName: string | null;
+  /** What was recorded as the actor at the time: an email, `cli` or `system`. */
+  actorLabel: string;
   action: ActivityAction;
   subjectType: string;
   subjectId: string | null;
@@ -128,6 +134,8 @@ export async function listActivity(
       id: r.id,
       at: r.at,
       actor: r.actor_email ?? r.actor_label,
+      actorName: r.actor_name,
+      actorLabel: r.actor_label,
       action: r.action,
       subjectType: r.subject_type,
       subjectId: r.subject_id,
@@ -137,4 +145,13 @@ export async function listActivity(
       hash: r.hash,
     })),
   };
+}
+
+/**
+ * What the subjects a page of the trail names are called today (titles, parents), looked up in one
+ * statement per subject type; for those who may read the trail.
+ */
+export async function describeSubjects(ctx: AppContext, principal: Principal, wanted: Map<string, Set<string>>): Promise<SubjectIndex> {
+  authorize(principal, 'activity.read');
+  return subjectFacts(ctx.db, wanted);
 }

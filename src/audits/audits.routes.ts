@@ -18,7 +18,8 @@ import { listFindings } from './findings.service.ts';
 import { listRequests } from './requests.service.ts';
 import { auditScope, changeScope, scopeCounts } from './scope.service.ts';
 import { auditorActivity } from '../portal/portal.service.ts';
-import { describeAuditorRecord } from '../portal/portal.presenter.ts';
+import { activityView, subjectsNamed } from '../activity/activity.presenter.ts';
+import { describeSubjects } from '../activity/activity.service.ts';
 import { certificationKindLabels } from '../certifications/certifications.model.ts';
 import { getCertification } from '../certifications/certifications.service.ts';
 
@@ -234,12 +235,13 @@ export function auditRoutes(routes: Routes, ctx: AppContext): void {
     const principal = principalOf(req);
     const audit = await getAudit(ctx, principal, id);
     const [records, assignments] = await Promise.all([auditorActivity(ctx, principal, id), listAssignments(ctx, principal, id)]);
+    const subjects = await describeSubjects(ctx, principal, subjectsNamed(records));
     res.render('audits/auditor-activity', {
       title: `Auditor activity · ${audit.title}`,
       section: 'audits',
       audit: auditView(audit),
       assignments: assignments.map((a) => assignmentView(a, today(ctx.clock))),
-      records: records.map((r) => ({ ...r, what: describeAuditorRecord(r.action, r.details) })),
+      records: records.map((r) => activityView(r, subjects)),
     });
   });
 

@@ -12,10 +12,24 @@ import type { LoginLimits } from './login-limits.ts';
 import { signIn, signOut } from './sessions.service.ts';
 import { issueToken, listTokens, revokeToken } from './tokens.service.ts';
 import { changePassword } from './users.service.ts';
+import { can } from './policy.ts';
+import { userPrincipal } from './principal.ts';
+import type { Role } from './roles.ts';
 
 /** Only same-site paths, so `next` cannot send someone to another site after sign-in. */
 function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
+/**
+ * Where a sign-in without a particular destination lands: people with a work inbox (GRC, customer
+ * compliance, administrators) start on "My work", one click from the dashboard; everyone else on the
+ * dashboard (auditors are sent on to their portal from there).
+ */
+function landingAfterSignIn(user: { id: number; email: string; role: Role }, next: string): string {
+  if (next !== '/') return next;
+  const principal = userPrincipal(user, 'session');
+  return can(principal, 'questionnaires.use') && !can(principal, 'portal.use') ? '/inbox' : '/';
 }
 
 export function authRoutes(routes: Routes, ctx: AppContext, loginLimits: LoginLimits): void {
@@ -45,7 +59,7 @@ export function authRoutes(routes: Routes, ctx: AppContext, loginLimits: LoginLi
         path: '/',
         maxAge: ctx.config.sessionTtlHours * 3_600_000,
       });
-      res.redirect(303, user.mustChangePassword ? '/account/password' : safeNext(input.next));
+      res.redirect(303, user.mustChangePassword ? '/account/password' : landingAfterSignIn(user, safeNext(input.next)));
     } catch (err) {
       if (!isAppError(err) || !['validation_failed', 'unauthenticated'].includes(err.code)) throw err;
       const status = err.code === 'unauthenticated' ? 401 : 422;

@@ -1,4 +1,6 @@
 import { openMajorFindingsOf } from '../audits/findings.service.ts';
+import { can } from '../auth/policy.ts';
+import { evidenceStatesByRef } from '../evidence/freshness.service.ts';
 import type { AppContext } from '../context.ts';
 import { today } from '../dates.ts';
 import { principalOf } from '../http/actor.ts';
@@ -18,7 +20,13 @@ export function coverageRoutes(routes: Routes, ctx: AppContext): void {
       const framework = report.frameworks[0]!;
       // Open major nonconformities are shown wherever coverage is (empty for those who may not read audits).
       const majors = await openMajorFindingsOf(ctx, principalOf(req), framework.slug);
-      const requirements = (framework.requirements ?? []).filter((r) => !status || r.status === status).map((r) => ({ ...r, majorFindings: majors.get(r.ref) ?? [] }));
+      // On today's page each control carries its evidence state, told as everywhere else ("awaiting
+      // review" rather than a bare "not effective"), for those who may read evidence.
+      const isToday = report.asOf === today(ctx.clock);
+      const states = isToday && can(principalOf(req), 'evidence.read') ? await evidenceStatesByRef(ctx, principalOf(req)) : new Map();
+      const requirements = (framework.requirements ?? [])
+        .filter((r) => !status || r.status === status)
+        .map((r) => ({ ...r, majorFindings: majors.get(r.ref) ?? [], controls: r.controls.map((c) => ({ ...c, state: states.get(c.ref) })) }));
       res.render('coverage/framework', {
         title: `Coverage: ${framework.name}`,
         section: 'dashboard',
@@ -26,7 +34,7 @@ export function coverageRoutes(routes: Routes, ctx: AppContext): void {
         framework,
         requirements,
         status,
-        isToday: report.asOf === today(ctx.clock),
+        isToday,
       });
     } catch (err) {
       if (!isAppError(err) || err.code !== 'validation_failed') throw err;

@@ -13,6 +13,7 @@ export function registerEvidenceCommands(program: Command): void {
       const { importEvidenceCsv } = await import('./import.service.ts');
       const { findUserByEmail } = await import('../auth/users.repository.ts');
       const { cliPrincipal } = await import('../auth/principal.ts');
+      const { expiredNotice, problemLines, problemSummary } = await import('./import.presenter.ts');
       const { SingleBar, Presets } = await import('cli-progress');
       if (!fs.existsSync(file)) fail(`${file}: no such file`);
       const bar = new SingleBar(
@@ -47,14 +48,17 @@ export function registerEvidenceCommands(program: Command): void {
             },
           },
         ).finally(() => bar.stop());
+        const expired = expiredNotice(result.expired, result.ok);
         if (!result.ok) {
-          for (const p of result.problems) process.stderr.write(`${file}:${p.line}: ${p.field}: ${p.message}\n`);
+          for (const line of problemLines(result.problems)) process.stderr.write(`${line}\n`);
           if (result.totalProblems > result.problems.length) process.stderr.write(`… and ${result.totalProblems - result.problems.length} more\n`);
-          process.stderr.write(`Nothing imported: ${result.totalProblems} problem(s) in ${result.rows} rows.\n`);
+          process.stderr.write(`Nothing imported from ${file}: ${problemSummary(result)}.\n`);
+          if (expired) process.stderr.write(`Note: ${expired.summary}. ${expired.why}\n`);
           process.exitCode = 1;
           return;
         }
-        process.stderr.write(`Imported ${result.imported} evidence items (import ${result.importId}); they await review.\n`);
+        process.stderr.write(`Imported ${result.imported} evidence ${result.imported === 1 ? 'item' : 'items'} (import ${result.importId}); they await review.\n`);
+        if (expired) process.stderr.write(`Warning: ${expired.summary}. ${expired.why}\n`);
       });
     });
 }

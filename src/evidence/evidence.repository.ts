@@ -186,13 +186,13 @@ export function lastValidDayByControl(db: Db) {
     .selectFrom('controls as c')
     .leftJoin(
       (eb) =>
+        // The control's coverage intervals are built from exactly its accepted, current evidence, so
+        // their last day is that evidence's latest valid_until, read from a few hundred rows rather
+        // than from every evidence item.
         eb
-          .selectFrom('evidence_controls as ec')
-          .innerJoin('evidence as e', 'e.id', 'ec.evidence_id')
-          .select((x) => ['ec.control_id', x.fn.max('e.valid_until').as('last_day')])
-          .where('e.status', '=', 'accepted')
-          .where('e.superseded_by_id', 'is', null)
-          .groupBy('ec.control_id')
+          .selectFrom('control_intervals as ci')
+          .select((x) => ['ci.control_id', x.fn.max('ci.valid_until').as('last_day')])
+          .groupBy('ci.control_id')
           .as('v'),
       (join) => join.onRef('v.control_id', '=', 'c.id'),
     )

@@ -13,7 +13,7 @@ import { uploadParser } from '../http/upload.ts';
 import { parseInput } from '../http/validate.ts';
 import { evidenceKindLabels, evidenceKinds, evidenceStatusLabels, evidenceStatuses } from './evidence.model.ts';
 import { chosenControlRefs, controlPicker, evidenceView, versionView } from './evidence.presenter.ts';
-import { evidenceFilterSchema, evidenceIdParam, evidenceInputSchema, fileParams, reviewSchema, shareableSchema } from './evidence.schema.ts';
+import { evidenceFilterSchema, evidenceIdParam, evidenceInputSchema, fileParams, freshnessQuery, reviewSchema, shareableSchema } from './evidence.schema.ts';
 import {
   createEvidence,
   createVersion,
@@ -27,6 +27,7 @@ import {
   type Evidence,
   type UploadedFile,
 } from './evidence.service.ts';
+import { freshnessView } from './freshness.presenter.ts';
 import { freshness } from './freshness.service.ts';
 
 const PER_PAGE = 50;
@@ -118,8 +119,9 @@ export function evidenceRoutes(routes: Routes, ctx: AppContext): void {
   );
 
   routes.get('/evidence/freshness', 'evidence.log', async (req, res) => {
-    const report = await freshness(ctx, principalOf(req));
-    res.render('evidence/freshness', { title: 'Evidence freshness', section: 'evidence', ...report, empty: report.owners.length === 0 });
+    const { owner } = parseInput(freshnessQuery, req.query);
+    const view = freshnessView(await freshness(ctx, principalOf(req)), owner);
+    res.render('evidence/freshness', { title: owner ? `Evidence freshness: ${owner}` : 'Evidence freshness', section: 'evidence', ...view });
   });
 
   const renderShow = async (req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) => {

@@ -5,12 +5,13 @@ import { evidenceKinds, evidenceStatuses } from './evidence.model.ts';
 
 const blank = (v: unknown) => (v === '' ? undefined : v);
 
+// Each check stops the rest (abort): a bad date is one message, not one per rule it breaks.
 export const day = (what: string) =>
   z
     .string({ error: `Enter the ${what} date.` })
     .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `Enter the ${what} date as YYYY-MM-DD.`)
-    .refine((v) => isDay(v), `The ${what} date is not a real date.`);
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `Enter the ${what} date as YYYY-MM-DD.`, abort: true })
+    .refine((v) => isDay(v), { message: `The ${what} date is not a real date.`, abort: true });
 
 // No evidence proves a control for longer; a far date (9999-12-31) would make it effective for ever.
 const MAX_VALIDITY_YEARS = 10;
@@ -98,3 +99,8 @@ export const evidenceFilterSchema = z.object({
 
 export const evidenceIdParam = z.object({ id: z.coerce.number().int().positive() });
 export const fileParams = z.object({ id: z.coerce.number().int().positive(), fileId: z.coerce.number().int().positive() });
+
+/** The freshness page: one control owner's lists, or (blank) the summary of every owner. */
+export const freshnessQuery = z.object({
+  owner: z.preprocess(blank, z.string().trim().max(200, 'Choose a listed owner.').optional()),
+});

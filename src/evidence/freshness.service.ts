@@ -77,6 +77,24 @@ export async function freshness(
   return { today: day, windowDays, owners: [...owners.values()].sort((a, b) => a.owner.localeCompare(b.owner)) };
 }
 
+/**
+ * Today's evidence state of every implemented, applicable control, by ref: the same story the control
+ * page, freshness and My work tell, for pages that list many controls (coverage).
+ */
+export async function evidenceStatesByRef(ctx: AppContext, principal: Principal): Promise<Map<string, ControlStateView>> {
+  authorize(principal, 'evidence.read');
+  const day = today(ctx.clock);
+  const [lastDays, pending] = await Promise.all([repo.lastValidDayByControl(ctx.db), repo.awaitingReviewByControl(ctx.db)]);
+  const waiting = new Map(pending.map((p) => [p.control_id, Number(p.n)]));
+  const states = new Map<string, ControlStateView>();
+  for (const c of lastDays) {
+    if (c.applicable !== 1 || c.status !== 'implemented') continue;
+    const lastDay = c.last_day === null ? null : String(c.last_day);
+    states.set(c.ref, controlEvidenceState({ lastDay, awaitingReview: waiting.get(c.id) ?? 0, today: day, windowDays: ctx.config.expiryWindowDays }));
+  }
+  return states;
+}
+
 export interface ControlTimeline {
   items: { id: number; title: string; kind: string; status: string; collectedAt: string; validUntil: string; version: number; current: boolean; validToday: boolean }[];
   /** When the next evidence is due: the last day current accepted evidence covers. */

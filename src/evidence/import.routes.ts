@@ -9,6 +9,8 @@ import { parseInput } from '../http/validate.ts';
 import { jobFor, startJob } from '../jobs/jobs.ts';
 import { fileStore, type UploadedFile } from './evidence.service.ts';
 import { importInBackground } from './import.runner.ts';
+import { SAMPLE_CSV } from './import.csv.ts';
+import { presentImportResult, sampleLines } from './import.presenter.ts';
 import { IMPORT_COLUMNS, type ImportResult } from './import.service.ts';
 
 const JOB = 'evidence-import';
@@ -16,10 +18,15 @@ const jobParam = z.object({ job: z.string().uuid('Unknown import.') });
 
 export function importRoutes(routes: Routes, ctx: AppContext): void {
   const upload = uploadParser({ tmpDir: () => fileStore(ctx).tmpDir, maxBytes: ctx.config.uploadMaxBytes, field: 'file', maxFiles: 1 });
-  const model = { title: 'Import evidence', section: 'evidence', columns: IMPORT_COLUMNS };
+  const model = { title: 'Import evidence', section: 'evidence', columns: IMPORT_COLUMNS, sample: sampleLines(SAMPLE_CSV) };
 
   routes.get('/evidence/import', 'evidence.log', (_req, res) => {
     res.render('evidence/import', model);
+  });
+
+  // Before /evidence/import/:job, which would take "sample.csv" for an import.
+  routes.get('/evidence/import/sample.csv', 'evidence.log', (_req, res) => {
+    res.type('text/csv; charset=utf-8').attachment('evidence-import-sample.csv').send(SAMPLE_CSV);
   });
 
   // The file is checked and written in the background on a connection of its own: the page follows
@@ -64,7 +71,7 @@ export function importRoutes(routes: Routes, ctx: AppContext): void {
         percent: job.total ? Math.floor((job.done / job.total) * 100) : 0,
       },
       ...(job.status === 'failed' ? { error: `The import failed and nothing was written: ${job.error}` } : {}),
-      ...(result ? { result, filename: result.filename } : {}),
+      ...(result ? { result: presentImportResult(result), filename: result.filename } : {}),
     });
   });
 }

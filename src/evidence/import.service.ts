@@ -1,7 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import { recordActivity } from '../activity/activity.service.ts';
 import { authorize } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -13,22 +10,24 @@ import { defaultValidUntil } from './evidence.model.ts';
 import * as repo from './evidence.repository.ts';
 import { nulPaths } from '../http/nul-guard.ts';
 import { evidenceInputSchema } from './evidence.schema.ts';
+import { type ImportProblem, type ImportSource, type ParsedRow, rowsOf } from './import.csv.ts';
 
-export const IMPORT_COLUMNS = ['title', 'kind', 'collected_at', 'controls', 'link_url', 'valid_until', 'description'] as const;
-const REQUIRED = ['title', 'kind', 'collected_at', 'controls', 'link_url'];
 const MAX_REPORTED = 500;
 /** Rows written per statement pair (evidence, links): small enough to hand the event loop back often. */
 const BATCH = 500;
 
-export interface ImportProblem {
-  line: number;
-  field: string;
-  message: string;
+export { IMPORT_COLUMNS, type ImportProblem, type ImportSource } from './import.csv.ts';
+
+/** Rows already past their valid-until day on the import day: imported, but worth a warning. */
+export interface ImportExpired {
+  count: number;
+  /** The first lines (at most a few hundred, so that memory stays flat). */
+  lines: number[];
 }
 
 export type ImportResult =
-  | { ok: true; imported: number; importId: string; firstId: number | null; lastId: number | null }
-  | { ok: false; problems: ImportProblem[]; totalProblems: number; rows: number };
+  | { ok: true; imported: number; importId: string; firstId: number | null; lastId: number | null; expired: ImportExpired }
+  | { ok: false; problems: ImportProblem[]; totalProblems: number; badRows: number; rows: number; expired: ImportExpired };
 
 export interface ImportOptions {
   /** While checking (the first pass): rows read so far. */
@@ -38,63 +37,6 @@ export interface ImportOptions {
   /** Called every few hundred rows and after every batch: a background import gives the event loop back here. */
   yieldEvery?: () => Promise<unknown>;
   submitterId?: number | null;
-}
-
-interface ParsedRow {
-  line: number;
-  record: Record<string, string>;
-}
-
-/** Where the CSV comes from: bytes in memory (tests, small files) or a file read as a stream. */
-export type ImportSource = Buffer | { path: string };
-
-const streamOf = (source: ImportSource): Readable => (Buffer.isBuffer(source) ? Readable.from([source]) : fs.createReadStream(source.path));
-
-/**
- * The rows of the file, one at a time (memory stays flat however long the file is), after the
- * header; a problem with the file itself (not CSV, no rows, missing or unknown columns) ends it.
- */
-async function* rowsOf(source: ImportSource, onBytes?: (chunk: Buffer) => void): AsyncGenerator<ParsedRow, ImportProblem[]> {
-  let header: string[] = [];
-  const parser = parse({
-    columns: (h: string[]) => {
-      header = h.map((x) => x.trim().toLowerCase());
-      return header;
-    },
-    bom: true,
-    trim: true,
-    skip_empty_lines: true,
-    info: true,
-    max_record_size: 64 * 1024,
-  });
-  const input = streamOf(source);
-  if (onBytes) input.on('data', (chunk) => onBytes(chunk as Buffer));
-  input.on('error', (err) => parser.destroy(err));
-  input.pipe(parser);
-  let first = true;
-  let any = false;
-  try {
-    for await (const p of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      if (first) {
-        first = false;
-        const problems: ImportProblem[] = [];
-        for (const col of REQUIRED) if (!header.includes(col)) problems.push({ line: 1, field: col, message: `Missing column "${col}". Columns: ${IMPORT_COLUMNS.join(', ')}.` });
-        for (const col of header) if (!(IMPORT_COLUMNS as readonly string[]).includes(col)) problems.push({ line: 1, field: col, message: `Unknown column "${col}".` });
-        if (problems.length) {
-          input.destroy();
-          return problems;
-        }
-      }
-      any = true;
-      yield { line: p.info.lines, record: p.record };
-    }
-  } catch (err) {
-    input.destroy();
-    const e = err as { message?: string; lines?: number };
-    return [{ line: e.lines ?? 1, field: 'file', message: `Not valid CSV: ${(e.message ?? 'unreadable').replace(/^Invalid [^:]*: /, '')}` }];
-  }
-  if (!any) return [{ line: 1, field: 'file', message: 'The file has a header but no rows, or is empty.' }];
-  return [];
 }
 
 /**
@@ -109,28 +51,41 @@ export async function importEvidenceCsv(ctx: AppContext, principal: Principal, s
   const day = today(ctx.clock);
   const now = ctx.clock().toISOString();
   const importId = randomUUID();
-  type Valid = { row: Parameters<typeof repo.insertEvidenceBatch>[1][number]; controlIds: number[] };
-  /** One row checked: the row to insert, or its problems reported. */
+  type Valid = { line: number; row: Parameters<typeof repo.insertEvidenceBatch>[1][number]; controlIds: number[] };
+  /** One row checked: the row to insert, or its problems reported (one per cell at most). */
   const check = ({ line, record }: ParsedRow, report: (p: ImportProblem) => void): Valid | null => {
     // PostgreSQL refuses NUL bytes that SQLite would store: refuse them the same on both.
     const nul = nulPaths(record);
     if (nul.length) {
-      for (const field of nul) report({ line, field, message: 'Contains a NUL character, which is not allowed.' });
+      for (const column of nul) report({ line, column, message: 'Contains a NUL character, which is not allowed.' });
       return null;
     }
     const parsed = evidenceInputSchema.safeParse(record);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) report({ line, field: issue.path.join('.') || 'row', message: issue.message });
+      // zod names a control in a list by its place (controls.1); the user knows the cell.
+      const cells = new Map<string, string>();
+      for (const issue of parsed.error.issues) {
+        const column = String(issue.path[0] ?? '');
+        if (!cells.has(column)) cells.set(column, issue.message);
+      }
+      for (const [column, message] of cells) report({ line, column: column || null, message });
       return null;
     }
     const input = parsed.data;
     const unknown = input.controls.filter((r) => !controls.has(r));
-    if (unknown.length) report({ line, field: 'controls', message: `Unknown or retired control: ${unknown.join(', ')}.` });
-    if (input.collected_at > day) report({ line, field: 'collected_at', message: 'The collection date cannot be in the future.' });
-    if (!input.link_url) report({ line, field: 'link_url', message: 'Imported evidence needs a link (files are attached in the app).' });
+    if (unknown.length) report({ line, column: 'controls', message: `Unknown or retired control: ${unknown.join(', ')}.` });
+    if (input.collected_at > day) report({ line, column: 'collected_at', message: 'The collection date cannot be in the future.' });
+    if (!input.link_url) report({ line, column: 'link_url', message: 'Imported evidence needs a link (files are attached in the app).' });
     if (unknown.length || input.collected_at > day || !input.link_url) return null;
     const linked = input.controls.map((r) => controls.get(r)!);
+    const validUntil =
+      input.valid_until ??
+      defaultValidUntil(
+        input.collected_at,
+        linked.map((c) => c.frequency as Frequency),
+      );
     return {
+      line,
       controlIds: linked.map((c) => c.id),
       row: {
         title: input.title,
@@ -138,12 +93,7 @@ export async function importEvidenceCsv(ctx: AppContext, principal: Principal, s
         description: input.description ?? '',
         link_url: input.link_url,
         collected_at: input.collected_at,
-        valid_until:
-          input.valid_until ??
-          defaultValidUntil(
-            input.collected_at,
-            linked.map((c) => c.frequency as Frequency),
-          ),
+        valid_until: validUntil,
         status: 'submitted',
         submitter_id: options.submitterId ?? principal.userId,
         submitted_at: now,
@@ -153,28 +103,44 @@ export async function importEvidenceCsv(ctx: AppContext, principal: Principal, s
     };
   };
 
-  // Pass 1: every row checked, nothing kept but the count, the first problems and the checksum.
+  // Pass 1: every row checked, nothing kept but the counts, the first problems and the checksum.
   const found: ImportProblem[] = [];
   let total = 0;
   let rows = 0;
+  let badRows = 0;
+  let lastBadLine = 0;
+  const expired: ImportExpired = { count: 0, lines: [] };
   const hash = createHash('sha256');
   const report = (p: ImportProblem) => {
     total += 1;
+    // Rows are checked in order, so a row's problems come together.
+    if (p.line !== lastBadLine) badRows += 1;
+    lastBadLine = p.line;
     if (found.length < MAX_REPORTED) found.push(p);
   };
   const pass1 = rowsOf(source, (chunk) => hash.update(chunk));
   for (;;) {
     const next = await pass1.next();
     if (next.done) {
-      if (next.value.length) return { ok: false, problems: next.value, totalProblems: next.value.length, rows };
+      if (next.value.length) return { ok: false, problems: next.value, totalProblems: next.value.length, badRows: 0, rows, expired };
       break;
     }
     rows += 1;
-    check(next.value, report);
+    const row = next.value;
+    let valid: Valid | null = null;
+    // A row of the wrong length comes as its problem.
+    if ('record' in row) valid = check(row, report);
+    else report(row);
+    // Already past its validity on the import day: imported all the same (it records what was
+    // collected), but said, since it proves nothing today.
+    if (valid && valid.row.valid_until < day) {
+      expired.count += 1;
+      if (expired.lines.length < MAX_REPORTED) expired.lines.push(valid.line);
+    }
     if (rows % 500 === 0) await options.yieldEvery?.();
     if (rows % 5000 === 0) options.onChecked?.(rows);
   }
-  if (total > 0) return { ok: false, problems: found, totalProblems: total, rows };
+  if (total > 0) return { ok: false, problems: found, totalProblems: total, badRows, rows, expired };
   const checksum = hash.digest('hex');
 
   // Pass 2: the same rows read again and written in batches inside one transaction, so an import
@@ -201,11 +167,11 @@ export async function importEvidenceCsv(ctx: AppContext, principal: Principal, s
       batch = [];
       options.onProgress?.(written, rows);
     };
-    const refuse = () => {
+    const refuse = (): never => {
       throw new Error('The file changed while it was being imported.');
     };
     for await (const row of rowsOf(source)) {
-      const valid = check(row, refuse);
+      const valid = 'record' in row ? check(row, refuse) : refuse();
       if (!valid) refuse();
       batch.push(valid!);
       if (batch.length >= BATCH) {
@@ -222,6 +188,6 @@ export async function importEvidenceCsv(ctx: AppContext, principal: Principal, s
       subjectId: importId,
       details: { rows: written, sha256: checksum, first_id: first, last_id: last },
     });
-    return { ok: true as const, imported: written, importId, firstId: first, lastId: last };
+    return { ok: true as const, imported: written, importId, firstId: first, lastId: last, expired };
   });
 }

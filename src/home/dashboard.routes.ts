@@ -57,6 +57,7 @@ export function dashboardRoutes(routes: Routes, ctx: AppContext): void {
           programme: panel.groups,
           nothingEffective,
           chart: coverageChartSvg(report.frameworks),
+          chartNarrow: coverageChartSvg(report.frameworks, 'narrow'),
           isToday: report.asOf === base.today,
         });
       },

@@ -34,3 +34,13 @@ export function pageView(total: number, page: number, perPage: number, query: Re
     nextHref: page < pages ? href(page + 1) : null,
   };
 }
+
+/**
+ * One page of a list already held in memory (one that is also offered whole, as a download). A page
+ * past the end shows the last page rather than an empty table.
+ */
+export function pageSlice<T>(items: readonly T[], page: number, perPage: number): { items: T[]; page: number } {
+  const last = Math.max(1, Math.ceil(items.length / perPage));
+  const shown = Math.min(page, last);
+  return { items: items.slice((shown - 1) * perPage, shown * perPage), page: shown };
+}

@@ -122,9 +122,11 @@ export async function auditorActivity(db: Db, auditId: number, limit: number) {
   const auditors = db.selectFrom('audit_assignments').select('user_id').where('audit_id', '=', auditId);
   const rows = await db
     .selectFrom('activity')
-    .select(['id', 'at', 'actor_label', 'action', 'subject_type', 'subject_id', 'details', 'ip'])
-    .where('actor_id', 'in', auditors)
-    .orderBy('id', 'desc')
+    .leftJoin('users', 'users.id', 'activity.actor_id')
+    .select(['activity.id', 'activity.at', 'activity.actor_label', 'activity.action', 'activity.subject_type', 'activity.subject_id', 'activity.details', 'activity.ip'])
+    .select(['users.email as actor_email', 'users.name as actor_name'])
+    .where('activity.actor_id', 'in', auditors)
+    .orderBy('activity.id', 'desc')
     .limit(limit * 4)
     .execute();
   const names = (r: (typeof rows)[number]) => {

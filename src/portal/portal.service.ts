@@ -199,9 +199,12 @@ export async function auditorActivity(ctx: AppContext, principal: Principal, aud
   return (await repo.auditorActivity(ctx.db, auditId, limit)).map((r) => ({
     id: r.id,
     at: r.at,
-    actor: r.actor_label,
+    actor: r.actor_email ?? r.actor_label,
+    actorName: r.actor_name,
+    actorLabel: r.actor_label,
     action: r.action,
-    subject: r.subject_id === null ? r.subject_type : `${r.subject_type} ${r.subject_id}`,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
     details: JSON.parse(r.details) as Record<string, unknown>,
     ip: r.ip,
   }));

@@ -120,7 +120,8 @@ describe('signing in', () => {
     const user = await buildUser(ctx);
     const res = await new Browser(t.app).post('/login', { email: user.email, password: user.password, next: '//evil.example/' });
     expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/');
+    // Not the other site: the user's own landing page (a GRC user's is My work).
+    expect(res.headers.location).toBe('/inbox');
   });
 
   it('After too many failed attempts on one account, answers 429 with a clear message, even with the right password', async () => {

@@ -55,7 +55,7 @@ describe('freshness', () => {
     expect(page.text).toContain('Access policy 2026');
     const overdue = await browser.get('/controls/CRY-01');
     expect(overdue.text).toContain('Evidence ran out after <strong>2026-10-31</strong>');
-    const fresh = await browser.get('/evidence/freshness');
+    const fresh = await browser.get('/evidence/freshness?owner=Head+of+Platform');
     expect(fresh.status).toBe(200);
     expect(fresh.text).toContain('last covered 2026-10-31');
   });
@@ -74,8 +74,11 @@ describe('freshness', () => {
     expect(page.text).toContain(
       '<span class="status status-partial">awaiting review</span> Evidence ran out after <strong>2026-10-31</strong>; 1 submitted item waits for review below',
     );
-    const fresh = await browser.get('/evidence/freshness');
+    const fresh = await browser.get('/evidence/freshness?owner=Head+of+Platform');
     expect(fresh.text).toContain('Review the submitted item');
+    // Today's coverage page tells the same story on the control's chip; a past date keeps "not effective".
+    expect((await browser.get('/coverage/alpha')).text).toMatch(/href="\/controls\/CRY-01"[^>]*>CRY-01 <span class="chip-rel">equal · awaiting review<\/span>/);
+    expect((await browser.get('/coverage/alpha?as_of=2026-11-01')).text).toMatch(/>CRY-01 <span class="chip-rel">equal · not effective<\/span>/);
     const report = await freshness(ctx, cliPrincipal, 30);
     expect(report.owners.find((o) => o.owner === 'Head of Platform')!.expired[0]).toMatchObject({ ref: 'CRY-01', awaitingReview: 1, state: 'awaiting_review' });
     // Rejected, it no longer waits: the story goes back to "expired, log evidence".
@@ -138,5 +141,5 @@ describe('coverage rule details', () => {
     expect(bad.stderr).toContain('--as-of: Use a date like 2026-01-31.');
     const unknown = runCli(['coverage', '--framework', 'nope'], ctx.childEnv);
     expect(unknown.stderr).toContain('--framework: Unknown framework nope.');
-  });
+  }, 120_000); // four CLI processes, each loading TypeScript: slow on a busy two-core machine
 });

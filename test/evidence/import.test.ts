@@ -53,7 +53,7 @@ describe('CSV import', () => {
     const result = await importEvidenceCsv(ctx, cliPrincipal, Buffer.from(csv));
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems.map((p) => `${p.line}:${p.field}`)).toEqual(['3:title', '4:kind', '5:controls', '6:valid_until', '7:collected_at', '8:link_url']);
+    expect(result.problems.map((p) => `${p.line}:${p.column}`)).toEqual(['3:title', '4:kind', '5:controls', '6:valid_until', '7:collected_at', '8:link_url']);
     expect(await count()).toBe(before);
   });
 
@@ -62,25 +62,25 @@ describe('CSV import', () => {
     expect(broken).toMatchObject({ ok: false });
     if (!broken.ok) expect(broken.problems[0]!.message).toMatch(/^Not valid CSV/);
     const missing = await importEvidenceCsv(ctx, cliPrincipal, Buffer.from('title,kind\nA,export\n'));
-    if (!missing.ok) expect(missing.problems.map((p) => p.field)).toEqual(['collected_at', 'controls', 'link_url']);
+    if (!missing.ok) expect(missing.problems.map((p) => p.column)).toEqual(['collected_at', 'controls', 'link_url']);
     const empty = await importEvidenceCsv(ctx, cliPrincipal, Buffer.from(HEADER));
     if (!empty.ok) expect(empty.problems[0]!.message).toContain('no rows');
   });
 
-  it('`attest evidence import` reports problems as file:line and exits 1; a good file exits 0', () => {
+  it('`attest evidence import` reports problems by line and column and exits 1; a good file exits 0', () => {
     const dir = fs.mkdtempSync(path.join(ctx.config.dataDir, 'csv-'));
     const bad = path.join(dir, 'bad.csv');
     fs.writeFileSync(bad, `${HEADER}Bad kind,fax,2026-09-30,IAM-01,https://x.example.test/3,,\n`);
     const failed = runCli(['evidence', 'import', bad], ctx.childEnv);
     expect(failed.status).toBe(1);
-    expect(failed.stderr).toContain(`${bad}:2: kind: Choose a kind`);
+    expect(failed.stderr).toContain('line 2, column kind: Choose a kind');
     expect(failed.stderr).toContain('Nothing imported');
     const good = path.join(dir, 'good.csv');
     fs.writeFileSync(good, `${HEADER}Fine,export,2026-09-30,IAM-01,https://x.example.test/9,,\n`);
     const ok = runCli(['evidence', 'import', good], ctx.childEnv);
     expect(ok.status).toBe(0);
-    expect(ok.stderr).toContain('Imported 1 evidence items');
-  });
+    expect(ok.stderr).toContain('Imported 1 evidence item (');
+  }, 120_000);
 
   it('an import killed halfway leaves nothing behind', async () => {
     const before = await count();

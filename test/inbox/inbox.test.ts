@@ -22,6 +22,21 @@ beforeAll(async () => {
 afterAll(() => ctx.cleanup());
 
 describe('My work', () => {
+  it('is where GRC and customer-compliance staff land after signing in; viewers land on the dashboard; a chosen destination wins', async () => {
+    const { Browser } = await import('../helpers/http.ts');
+    const landing = async (role: 'grc' | 'customer_compliance' | 'viewer' | 'auditor', next?: string) => {
+      const user = await buildUser(ctx, { role });
+      const res = await new Browser(t.app).post('/login', { email: user.email, password: user.password, ...(next ? { next } : {}) });
+      expect(res.status).toBe(303);
+      return res.headers.location;
+    };
+    expect(await landing('grc')).toBe('/inbox');
+    expect(await landing('customer_compliance')).toBe('/inbox');
+    expect(await landing('viewer')).toBe('/');
+    expect(await landing('auditor')).toBe('/');
+    expect(await landing('grc', '/evidence/freshness')).toBe('/evidence/freshness');
+  }, 120_000);
+
   it('lists what waits for me with the next step, never my own evidence to review, and counts it in the navigation', async () => {
     const ana = await buildUser(ctx, { role: 'grc', name: 'Ana Owner' });
     const ben = await buildUser(ctx, { role: 'grc', name: 'Ben Reviewer' });

@@ -179,8 +179,11 @@ describe('the auditor inside the window', () => {
     expect(actions).toContain('sample.drawn');
     const log = await grc.get(`/audits/${auditId}/auditor-activity`);
     expect(log.status).toBe(200);
-    expect(log.text).toContain('downloaded IAM-01.txt');
-    expect(log.text).toContain('drew a sample of 25 from 120');
+    // What a reader sees: the sentences without their markup (names are isolated in <bdi>).
+    const seen = log.text.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    expect(seen).toMatch(/downloaded IAM-01\.txt from evidence “[^”]+” for IAM-01/);
+    expect(seen).toContain('drew a sample of 25 from 120 for the audit');
+    expect(seen).toContain('Details');
     expect((await aria.get(`/audits/${auditId}/auditor-activity`)).status).toBe(403);
   });
 });

@@ -8,6 +8,22 @@
   window.history.replaceState(null, '', url.pathname + url.search + url.hash);
 })();
 
+// On a phone, data tables stack one block per row (app.css); label each cell with its column's
+// header so the stacked values keep their meaning. Cells that carry their own label keep it.
+(() => {
+  for (const table of document.querySelectorAll('table.data')) {
+    const headers = Array.from(table.querySelectorAll('thead tr:first-child > th'), (th) => th.textContent.trim());
+    if (headers.length === 0) continue;
+    for (const row of table.querySelectorAll('tbody tr')) {
+      let column = 0;
+      for (const cell of row.children) {
+        if (cell.tagName === 'TD' && !cell.hasAttribute('data-label')) cell.setAttribute('data-label', headers[column] ?? '');
+        column += cell.colSpan || 1;
+      }
+    }
+  }
+})();
+
 // Searchable pickers (evidence controls, mapping requirements). The page sends a plain <select>
 // that works without script; with it, Tom Select (served from its package, no build step) adds a
 // box that narrows the list as you type a ref or words of the name, and shows choices as
