@@ -34,7 +34,7 @@
     const many = select.multiple;
     for (const hint of select.closest('.field')?.querySelectorAll('[data-picker-without-script]') ?? []) hint.hidden = true;
     new window.TomSelect(select, {
-      plugins: many ? ['remove_button'] : [],
+      plugins: many ? { remove_button: { title: 'Take this one out' } } : [],
       maxOptions: null,
       closeAfterSelect: !many,
       // After a pick the box is empty again, ready for the next ref or words.
@@ -52,5 +52,8 @@
         },
       },
     });
+    // The label now names the filter box; the original select stays only to be submitted (out of
+    // the tab order), so it leaves the accessibility tree instead of being an unnamed second field.
+    select.setAttribute('aria-hidden', 'true');
   }
 })();
