@@ -107,6 +107,13 @@ export async function createApp(ctx: AppContext): Promise<AttestApp> {
   app.get('/assets-vendor/htmx.min.js', (_req, res) => {
     res.sendFile(path.resolve(import.meta.dirname, '../node_modules/htmx.org/dist/htmx.min.js'), { maxAge: '1d' });
   });
+  // The searchable pickers on the evidence and mapping forms: Tom Select's bundle and base styles, served as shipped (no build step).
+  app.get('/assets-vendor/tom-select.complete.min.js', (_req, res) => {
+    res.sendFile(path.resolve(import.meta.dirname, '../node_modules/tom-select/dist/js/tom-select.complete.min.js'), { maxAge: '1d' });
+  });
+  app.get('/assets-vendor/tom-select.min.css', (_req, res) => {
+    res.sendFile(path.resolve(import.meta.dirname, '../node_modules/tom-select/dist/css/tom-select.min.css'), { maxAge: '1d' });
+  });
   // Past the static assets every response is confidential (one-time passwords, tokens, evidence).
   app.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');

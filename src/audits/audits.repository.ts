@@ -124,6 +124,16 @@ export function assessableRequirements(db: Db, frameworkIds: number[]) {
 }
 
 /** Requirements by framework slug and ref, whatever their kind (the caller says what is wrong). */
+/** The names of the frameworks with these slugs (a slug with no framework is simply absent). */
+export function frameworkNames(db: Db, slugs: string[]) {
+  if (slugs.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('frameworks')
+    .select(['slug', 'name'])
+    .where('slug', 'in', [...new Set(slugs)])
+    .execute();
+}
+
 export function requirementsByName(db: Db, names: { slug: string; ref: string }[]) {
   if (names.length === 0) return Promise.resolve([]);
   const slugs = [...new Set(names.map((n) => n.slug))];
@@ -132,7 +142,7 @@ export function requirementsByName(db: Db, names: { slug: string; ref: string }[
     .selectFrom('requirements as r')
     .innerJoin('frameworks as fw', 'fw.id', 'r.framework_id')
     .leftJoin('requirement_exclusions as x', 'x.requirement_id', 'r.id')
-    .select(['r.id', 'r.ref', 'r.name', 'r.framework_id', 'r.assessable', 'fw.slug', 'x.justification'])
+    .select(['r.id', 'r.ref', 'r.name', 'r.framework_id', 'r.assessable', 'fw.slug', 'fw.name as framework_name', 'x.justification'])
     .where('fw.slug', 'in', slugs)
     .where('r.ref', 'in', refs)
     .execute();

@@ -48,19 +48,53 @@ export function parseRequirementNames(names: string[], field: string): Requireme
 }
 
 /**
+ * How messages name requirements typed as framework:ref: by the framework's name, which people
+ * read ("ISO/IEC 27001:2022 A.5.15"), not its slug. A slug that names no framework is said so.
+ */
+export interface RequirementWords {
+  /** "ISO/IEC 27001:2022 A.5.15"; as typed when the framework does not exist. */
+  label(n: RequirementName): string;
+  /** "ISO/IEC 27001:2022 has no requirement Z.99", or "There is no framework "x" (in x:Z.99)". */
+  missing(n: RequirementName): string;
+  frameworkName(slug: string): string | undefined;
+}
+
+export async function requirementWords(db: repo.Db, names: RequirementName[]): Promise<RequirementWords> {
+  const known = new Map(
+    (
+      await repo.frameworkNames(
+        db,
+        names.map((n) => n.slug),
+      )
+    ).map((f) => [f.slug, f.name]),
+  );
+  return {
+    label: (n) => {
+      const name = known.get(n.slug);
+      return name ? `${name} ${n.ref}` : n.text;
+    },
+    missing: (n) => {
+      const name = known.get(n.slug);
+      return name ? `${name} has no requirement ${n.ref}` : `There is no framework "${n.slug}" (in ${n.text})`;
+    },
+    frameworkName: (slug) => known.get(slug),
+  };
+}
+
+/**
  * The ids of named requirements that are in the audit's scope; names that do not exist or lie
  * outside the scope are a 422 on `field`, each named.
  */
 export async function requirementsInScope(db: repo.Db, auditId: number, names: RequirementName[], field: string): Promise<Map<string, number>> {
   if (names.length === 0) return new Map();
-  const [found, scope] = await Promise.all([repo.requirementsByName(db, names), repo.scopeOf(db, auditId)]);
+  const [found, scope, words] = await Promise.all([repo.requirementsByName(db, names), repo.scopeOf(db, auditId), requirementWords(db, names)]);
   const inScope = new Set(scope.map((s) => s.id));
   const ids = new Map<string, number>();
   const problems: string[] = [];
   for (const n of names) {
     const row = found.find((r) => r.slug === n.slug && r.ref === n.ref);
-    if (!row) problems.push(`${n.text} does not exist`);
-    else if (!inScope.has(row.id)) problems.push(`${n.text} is not in this audit's scope`);
+    if (!row) problems.push(words.missing(n));
+    else if (!inScope.has(row.id)) problems.push(`${words.label(n)} is not in this audit's scope`);
     else ids.set(n.text, row.id);
   }
   if (problems.length) throw AppError.invalid([{ field, message: `${problems.slice(0, 5).join('; ')}.` }]);

@@ -1,6 +1,6 @@
 import type { FieldError } from '../http/errors.ts';
 import * as repo from './audits.repository.ts';
-import { parseRequirementNames } from './audits.rules.ts';
+import { parseRequirementNames, requirementWords } from './audits.rules.ts';
 import type { RequestInput } from './requests.schema.ts';
 
 export interface ResolvedRequest {
@@ -19,8 +19,9 @@ export async function resolveRequests(db: repo.Db, auditId: number, inputs: Requ
   const controlRefs = [...new Set(inputs.flatMap((i) => (i.control ? [i.control] : [])))];
   const emails = [...new Set(inputs.flatMap((i) => (i.assignee && 'email' in i.assignee ? [i.assignee.email] : [])))];
   const ids = [...new Set(inputs.flatMap((i) => (i.assignee && 'id' in i.assignee ? [i.assignee.id] : [])))];
-  const [requirements, scope, controls, byEmail, byId] = await Promise.all([
+  const [requirements, words, scope, controls, byEmail, byId] = await Promise.all([
     repo.requirementsByName(db, names),
+    requirementWords(db, names),
     repo.scopeOf(db, auditId),
     repo.activeControls(db, controlRefs),
     repo.usersByEmail(db, emails),
@@ -35,8 +36,8 @@ export async function resolveRequests(db: repo.Db, auditId: number, inputs: Requ
     if (input.requirement) {
       const n = names.find((x) => x.text === input.requirement)!;
       const row = requirements.find((r) => r.slug === n.slug && r.ref === n.ref);
-      if (!row) found.push({ field: 'requirement', message: `${input.requirement} does not exist.` });
-      else if (!inScope.has(row.id)) found.push({ field: 'requirement', message: `${input.requirement} is not in this audit's scope.` });
+      if (!row) found.push({ field: 'requirement', message: `${words.missing(n)}.` });
+      else if (!inScope.has(row.id)) found.push({ field: 'requirement', message: `${words.label(n)} is not in this audit's scope.` });
       else requirementId = row.id;
     }
     let controlId: number | null = null;

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { AppError, type FieldError } from '../http/errors.ts';
 import * as repo from './audits.repository.ts';
-import { auditOr404, inAudit, openAuditOr409, parseRequirementNames, refuseOrphans, throwProblems } from './audits.rules.ts';
+import { auditOr404, inAudit, openAuditOr409, parseRequirementNames, refuseOrphans, requirementWords, throwProblems, type RequirementName } from './audits.rules.ts';
 
 export interface ScopeRequirement {
   ref: string;
@@ -66,20 +66,23 @@ export async function changeScope(
     async (trx) => {
       await openAuditOr409(trx, auditId);
       const frameworks = await repo.frameworksOfAudits(trx, [auditId]);
-      const [found, scope] = await Promise.all([repo.requirementsByName(trx, [...add, ...remove]), repo.scopeOf(trx, auditId)]);
+      const [found, scope, words] = await Promise.all([repo.requirementsByName(trx, [...add, ...remove]), repo.scopeOf(trx, auditId), requirementWords(trx, [...add, ...remove])]);
       const inScope = new Set(scope.map((s) => s.id));
       const problems: FieldError[] = [];
-      const resolve = (n: { slug: string; ref: string; text: string }, field: string) => {
+      const resolve = (n: RequirementName, field: string) => {
         const row = found.find((r) => r.slug === n.slug && r.ref === n.ref);
-        if (!frameworks.some((f) => f.slug === n.slug)) problems.push({ field, message: `${n.text}: ${n.slug} is not one of this audit's frameworks.` });
-        else if (!row) problems.push({ field, message: `${n.text} does not exist.` });
-        else if (row.assessable !== 1) problems.push({ field, message: `${n.text} is a heading, not an assessable requirement.` });
+        const framework = words.frameworkName(n.slug);
+        if (!framework) problems.push({ field, message: `${words.missing(n)}.` });
+        else if (!frameworks.some((f) => f.slug === n.slug)) problems.push({ field, message: `${words.label(n)}: ${framework} is not one of this audit's frameworks.` });
+        else if (!row) problems.push({ field, message: `${words.missing(n)}.` });
+        else if (row.assessable !== 1) problems.push({ field, message: `${words.label(n)} is a heading, not an assessable requirement.` });
         else return row;
         return undefined;
       };
       const toAdd = add.map((n) => resolve(n, 'add')).filter((r) => r !== undefined);
       const toRemove = remove.map((n) => resolve(n, 'remove')).filter((r) => r !== undefined);
-      for (const r of toAdd) if (r.justification !== null) problems.push({ field: 'add', message: `${r.slug}:${r.ref} is excluded as not applicable; it cannot be audited.` });
+      for (const r of toAdd)
+        if (r.justification !== null) problems.push({ field: 'add', message: `${r.framework_name} ${r.ref} is excluded as not applicable; it cannot be audited.` });
       if (toAdd.some((r) => toRemove.some((x) => x.id === r.id))) problems.push({ field: 'add', message: 'A requirement cannot be added and removed at once.' });
       throwProblems(problems);
       const adding = [...new Set(toAdd.filter((r) => !inScope.has(r.id)).map((r) => r.id))];

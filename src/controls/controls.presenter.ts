@@ -1,4 +1,5 @@
 import { frequencyLabels, relationshipLabels, statusLabels } from './controls.model.ts';
+import type { RequirementChoices } from '../frameworks/frameworks.service.ts';
 import type { Control, ControlMapping } from './controls.service.ts';
 
 // What each face shows of a control. The domain object carries values; labels live here.
@@ -50,4 +51,23 @@ export function mappingJson(mapping: ControlMapping) {
     strength: mapping.strength,
     rationale: mapping.rationale,
   };
+}
+
+/** Picker option text: the ref the standard or library uses, then its words ("IAM-03 — Quarterly access reviews"). */
+export const choiceLabel = (ref: string, name: string) => `${ref} — ${name}`;
+
+/**
+ * The mapping form's requirement picker: one group per framework, named by its name. The value is
+ * "framework:ref" because refs repeat across frameworks; `selected` is the value sent last time.
+ */
+export function requirementPicker(frameworks: RequirementChoices[], selected: string) {
+  return frameworks
+    .filter((f) => f.requirements.length > 0)
+    .map((f) => ({
+      label: f.name,
+      options: f.requirements.map((r) => {
+        const value = `${f.slug}:${r.ref}`;
+        return { value, label: choiceLabel(r.ref, r.name), selected: value === selected };
+      }),
+    }));
 }

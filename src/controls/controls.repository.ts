@@ -81,6 +81,18 @@ export function mappingsOfControl(db: Db, controlId: number) {
     .execute();
 }
 
+/** Active controls with their domain's name, for choosing controls on a form (ordered as the picker lists them). */
+export function activeControlChoices(db: Db) {
+  return db
+    .selectFrom('controls as c')
+    .innerJoin('control_domains as d', 'd.slug', 'c.domain')
+    .select(['c.ref', 'c.title', 'd.name as domain_name'])
+    .where('c.retired_at', 'is', null)
+    .orderBy('d.name')
+    .orderBy('c.ref')
+    .execute();
+}
+
 export function domains(db: Db) {
   return db.selectFrom('control_domains').selectAll().orderBy('name').execute();
 }
@@ -94,7 +106,7 @@ export function findAssessableRequirement(db: Db, slug: string, ref: string) {
   return db
     .selectFrom('requirements as r')
     .innerJoin('frameworks as f', 'f.id', 'r.framework_id')
-    .select(['r.id', 'r.ref', 'r.assessable', 'f.slug'])
+    .select(['r.id', 'r.ref', 'r.assessable', 'f.slug', 'f.name as framework_name'])
     .where('f.slug', '=', slug)
     .where('r.ref', '=', ref)
     .executeTakeFirst();

@@ -3,7 +3,7 @@ import { can } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
 import { timelineView } from '../evidence/evidence.presenter.ts';
 import { controlTimeline } from '../evidence/freshness.service.ts';
-import { listFrameworks } from '../frameworks/frameworks.service.ts';
+import { listFrameworks, requirementChoices } from '../frameworks/frameworks.service.ts';
 import { principalOf } from '../http/actor.ts';
 import { setFlash } from '../http/flash.ts';
 import { submitForm } from '../http/forms.ts';
@@ -12,7 +12,7 @@ import type { Routes } from '../http/routes.ts';
 import { parseInput } from '../http/validate.ts';
 import { today } from '../dates.ts';
 import { frequencies, frequencyLabels, implementationStatuses, relationshipLabels, relationships, statusLabels } from './controls.model.ts';
-import { controlView, mappingView } from './controls.presenter.ts';
+import { controlView, mappingView, requirementPicker } from './controls.presenter.ts';
 import { controlFilterSchema, controlRefParam, mappingIdParam, mappingSchema, updateControlSchema } from './controls.schema.ts';
 import { controlFacets, controlResource, getControl, listControls, removeMapping, saveMapping, updateControl } from './controls.service.ts';
 
@@ -20,6 +20,10 @@ const PER_PAGE = 50;
 
 const options = <T extends string>(values: readonly T[], labels: Record<T, string>, selected?: string) =>
   values.map((v) => ({ value: v, label: labels[v], selected: v === selected }));
+
+/** The picker value a refused mapping form sent, so the same requirement stays chosen (two fields from older callers). */
+const chosenRequirement = (form: Record<string, string>) =>
+  typeof form.framework === 'string' && form.framework && typeof form.requirement === 'string' ? `${form.framework}:${form.requirement}` : String(form.requirement ?? '');
 
 export function controlRoutes(routes: Routes, ctx: AppContext): void {
   routes.get('/controls', 'catalog.read', async (req, res) => {
@@ -52,7 +56,11 @@ export function controlRoutes(routes: Routes, ctx: AppContext): void {
   const renderControl = async (req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) => {
     const { ref } = parseInput(controlRefParam, req.params);
     const principal = principalOf(req);
-    const [{ control, mappings }, frameworks] = await Promise.all([getControl(ctx, principal, ref), listFrameworks(ctx, principal)]);
+    const [{ control, mappings }, frameworks, requirements] = await Promise.all([
+      getControl(ctx, principal, ref),
+      listFrameworks(ctx, principal),
+      requirementChoices(ctx, principal),
+    ]);
     const groups = frameworks
       .map((f) => ({ slug: f.slug, name: f.name, numbering: f.numbering, mappings: mappings.filter((m) => m.framework === f.slug).map(mappingView) }))
       .filter((g) => g.mappings.length > 0);
@@ -65,19 +73,25 @@ export function controlRoutes(routes: Routes, ctx: AppContext): void {
     };
     const timeline = timelineView(await controlTimeline(ctx, principal, control.id));
     const mappingForm = (extra.mappingForm as Record<string, string> | undefined) ?? {};
+    const mappingErrors = extra.mappingErrors as Record<string, string> | undefined;
+    const canEdit = can(principal, 'controls.edit', controlResource(control));
     res.status(status).render('controls/show', {
       title: `${control.ref} ${control.title}`,
       section: 'controls',
       control: controlView(control),
       groups,
       mappingCount: mappings.length,
-      canEdit: can(principal, 'controls.edit', controlResource(control)),
+      canEdit,
+      // Only an editor gets the mapping form, and with it the picker's script.
+      pickers: canEdit,
       form,
       frequencies: options(frequencies, frequencyLabels, form.frequency),
       statuses: options(implementationStatuses, statusLabels, form.status),
-      frameworkOptions: frameworks.map((f) => ({ value: f.slug, label: f.name, selected: f.slug === mappingForm.framework })),
+      requirementGroups: requirementPicker(requirements, chosenRequirement(mappingForm)),
       relationshipOptions: relationships.map((r) => ({ value: r, label: relationshipLabels[r], selected: r === (mappingForm.relationship ?? 'subset') })),
       mappingForm,
+      // The page has one requirement picker; a framework the server does not know is reported on it.
+      requirementError: mappingErrors?.requirement ?? mappingErrors?.framework,
       timeline,
       today: today(ctx.clock),
       canLogEvidence: can(principal, 'evidence.log') && !control.retiredAt,
@@ -105,8 +119,8 @@ export function controlRoutes(routes: Routes, ctx: AppContext): void {
     await submitForm(
       async () => {
         const input = parseInput(mappingSchema, req.body);
-        await saveMapping(ctx, principalOf(req), ref, input);
-        setFlash(res, 'success', `${ref} now maps to ${input.framework} ${input.requirement} (${input.relationship}).`);
+        const { frameworkName } = await saveMapping(ctx, principalOf(req), ref, input);
+        setFlash(res, 'success', `${ref} now maps to ${frameworkName} ${input.requirement} (${input.relationship}).`);
         res.redirect(303, `/controls/${ref}#mappings`);
       },
       (failure) => renderControl(req, res, failure.status, { mappingForm: req.body, mappingErrors: failure.errors, mappingError: failure.message }),

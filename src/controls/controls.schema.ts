@@ -31,17 +31,33 @@ export const updateControlSchema = z
     message: 'Say why the control does not apply.',
   });
 
-export const mappingSchema = z
-  .object({
-    framework: z.string({ error: 'Choose a framework.' }).trim().min(1, 'Choose a framework.').max(60),
-    requirement: z.string({ error: 'Enter a requirement reference.' }).trim().min(1, 'Enter a requirement reference, e.g. A.5.15.').max(40),
-    relationship: z.enum(relationships, { error: `Choose one of ${relationships.join(', ')}.` }),
-    rationale: z.preprocess(blankToUndefined, z.string().trim().max(1000, 'At most 1000 characters.').optional()),
-  })
-  // As in `attest controls check`: a claim of full coverage decides that a requirement is met.
-  .refine((m) => !(m.relationship === 'superset' || m.relationship === 'equal') || m.rationale !== undefined, {
-    path: ['rationale'],
-    message: 'A superset or equal mapping claims the control covers all of the requirement: say what in the control does.',
-  });
+/**
+ * The page's requirement picker sends one value, "framework:ref", because the same ref exists in
+ * several frameworks (PCI DSS and ISO/IEC 27701 both number a requirement 10.1); callers that send the two fields
+ * (the CLI's habits, scripts, older pages) are read as before.
+ */
+function splitQualifiedRequirement(input: unknown): unknown {
+  if (!input || typeof input !== 'object') return input;
+  const body = input as Record<string, unknown>;
+  if (body.framework || typeof body.requirement !== 'string') return input;
+  const qualified = /^([a-z0-9][a-z0-9.-]*):(.+)$/.exec(body.requirement.trim());
+  return qualified ? { ...body, framework: qualified[1], requirement: qualified[2] } : input;
+}
+
+export const mappingSchema = z.preprocess(
+  splitQualifiedRequirement,
+  z
+    .object({
+      framework: z.string({ error: 'Choose a framework.' }).trim().min(1, 'Choose a framework.').max(60),
+      requirement: z.string({ error: 'Choose a requirement.' }).trim().min(1, 'Choose a requirement.').max(40),
+      relationship: z.enum(relationships, { error: `Choose one of ${relationships.join(', ')}.` }),
+      rationale: z.preprocess(blankToUndefined, z.string().trim().max(1000, 'At most 1000 characters.').optional()),
+    })
+    // As in `attest controls check`: a claim of full coverage decides that a requirement is met.
+    .refine((m) => !(m.relationship === 'superset' || m.relationship === 'equal') || m.rationale !== undefined, {
+      path: ['rationale'],
+      message: 'A superset or equal mapping claims the control covers all of the requirement: say what in the control does.',
+    }),
+);
 
 export const mappingIdParam = z.object({ mappingId: z.coerce.number().int().positive() });

@@ -98,6 +98,19 @@ export async function controlFacets(ctx: AppContext, principal: Principal) {
   return { domains: await repo.domains(ctx.db), owners: await repo.owners(ctx.db) };
 }
 
+export interface ControlChoice {
+  ref: string;
+  title: string;
+  domainName: string;
+}
+
+/** The active controls a form may offer (evidence is logged only against active controls). */
+export async function controlChoices(ctx: AppContext, principal: Principal): Promise<ControlChoice[]> {
+  authorize(principal, 'catalog.read');
+  const rows = await repo.activeControlChoices(ctx.db);
+  return rows.map((r) => ({ ref: r.ref, title: r.title, domainName: r.domain_name }));
+}
+
 /** The control as it stands inside the unit of work, checked against the policy for editing. */
 async function editableControl(trx: AppContext['db'], principal: Principal, ref: string): Promise<ControlRow & { domain_name: string }> {
   const row = await repo.findControlByRef(trx, ref);
@@ -157,15 +170,16 @@ export async function updateControl(
   return (await getControl(ctx, principal, ref)).control;
 }
 
-/** Adds a mapping, or changes the relationship/rationale of an existing one. */
+/** Adds a mapping, or changes the relationship/rationale of an existing one; gives the framework's name for the confirmation. */
 export async function saveMapping(
   ctx: AppContext,
   principal: Principal,
   ref: string,
   input: { framework: string; requirement: string; relationship: Relationship; rationale?: string | undefined },
-): Promise<void> {
+): Promise<{ frameworkName: string }> {
   authorize(principal, 'controls.edit');
   const rationale = input.rationale ?? null;
+  let frameworkName = input.framework;
   await withActivity(
     ctx,
     principal,
@@ -181,7 +195,9 @@ export async function saveMapping(
             : [{ field: 'framework', message: `There is no framework "${input.framework}"; choose one from the list.` }],
         );
       }
-      if (req.assessable !== 1) throw AppError.invalid([{ field: 'requirement', message: `${input.requirement} groups other requirements; map to one of them.` }]);
+      frameworkName = req.framework_name;
+      if (req.assessable !== 1)
+        throw AppError.invalid([{ field: 'requirement', message: `${req.framework_name} ${input.requirement} groups other requirements; map to one of them.` }]);
       // Looked up inside the transaction, so two people adding the same mapping cannot both insert it.
       const existing = await repo.findMapping(trx, control.id, req.id);
       if (existing && existing.relationship === input.relationship && existing.rationale === rationale) return null;
@@ -208,6 +224,7 @@ export async function saveMapping(
           ]
         : [],
   );
+  return { frameworkName };
 }
 
 export async function removeMapping(ctx: AppContext, principal: Principal, ref: string, mappingId: number): Promise<void> {

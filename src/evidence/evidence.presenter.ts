@@ -1,3 +1,4 @@
+import type { ControlChoice } from '../controls/controls.service.ts';
 import { evidenceKindLabels, evidenceStatusLabels } from './evidence.model.ts';
 import type { Evidence, EvidenceVersion } from './evidence.service.ts';
 import type { ControlTimeline } from './freshness.service.ts';
@@ -55,4 +56,32 @@ export function evidenceJson(e: Evidence) {
     controls: e.controls.map((c) => ({ ref: c.ref, title: c.title })),
     files: e.files.map((f) => ({ id: f.id, filename: f.filename, size: f.size, mediaType: f.mediaType, sha256: f.sha256 })),
   };
+}
+
+const CONTROL_REF = /^[A-Z]{2,5}-\d{2,3}$/;
+
+/** The control refs a form sent (a list from the picker, or "IAM-03, IAM-04" typed or from a link), as the schema reads them. */
+export function chosenControlRefs(value: unknown): string[] {
+  const parts = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\s,;]+/) : [];
+  return [...new Set(parts.filter((p): p is string => typeof p === 'string').map((p) => p.trim().toUpperCase()))].filter((r) => CONTROL_REF.test(r));
+}
+
+/**
+ * The evidence form's control picker: one group per domain, "IAM-03 — Quarterly access reviews".
+ * A chosen ref that is no longer an active control (a retired control on the version before, a
+ * mistyped one) stays listed and chosen, so the refusal that names it can be seen and undone.
+ */
+export function controlPicker(choices: ControlChoice[], selected: string[]) {
+  const groups: { label: string; options: { value: string; label: string; selected: boolean }[] }[] = [];
+  for (const c of choices) {
+    let group = groups.at(-1);
+    if (group?.label !== c.domainName) {
+      group = { label: c.domainName, options: [] };
+      groups.push(group);
+    }
+    group.options.push({ value: c.ref, label: `${c.ref} — ${c.title}`, selected: selected.includes(c.ref) });
+  }
+  const missing = selected.filter((r) => !choices.some((c) => c.ref === r));
+  if (missing.length) groups.push({ label: 'Not an active control', options: missing.map((r) => ({ value: r, label: r, selected: true })) });
+  return groups;
 }

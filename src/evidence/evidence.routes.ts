@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import type { Request, Response } from 'express';
 import { can } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
+import { controlChoices } from '../controls/controls.service.ts';
 import { today } from '../dates.ts';
 import { principalOf } from '../http/actor.ts';
 import { setFlash } from '../http/flash.ts';
@@ -11,7 +12,7 @@ import type { Routes } from '../http/routes.ts';
 import { uploadParser } from '../http/upload.ts';
 import { parseInput } from '../http/validate.ts';
 import { evidenceKindLabels, evidenceKinds, evidenceStatusLabels, evidenceStatuses } from './evidence.model.ts';
-import { evidenceView, versionView } from './evidence.presenter.ts';
+import { chosenControlRefs, controlPicker, evidenceView, versionView } from './evidence.presenter.ts';
 import { evidenceFilterSchema, evidenceIdParam, evidenceInputSchema, fileParams, freshnessQuery, reviewSchema, shareableSchema } from './evidence.schema.ts';
 import {
   createEvidence,
@@ -62,9 +63,12 @@ export function evidenceRoutes(routes: Routes, ctx: AppContext): void {
     });
   });
 
-  const renderForm = (req: Request, res: Response, status: number, model: Record<string, unknown>) => {
+  const renderForm = async (req: Request, res: Response, status: number, model: Record<string, unknown>) => {
     const values = (model.values ?? {}) as Record<string, unknown>;
+    const choices = await controlChoices(ctx, principalOf(req));
     res.status(status).render('evidence/form', {
+      controlGroups: controlPicker(choices, chosenControlRefs(values.controls)),
+      pickers: true,
       title: model.previous ? 'New version of evidence' : 'Log evidence',
       section: 'evidence',
       kinds: kindOptions(typeof values.kind === 'string' ? values.kind : 'document'),
@@ -76,9 +80,9 @@ export function evidenceRoutes(routes: Routes, ctx: AppContext): void {
     });
   };
 
-  routes.get('/evidence/new', 'evidence.log', (req, res) => {
+  routes.get('/evidence/new', 'evidence.log', async (req, res) => {
     const control = typeof req.query.control === 'string' ? req.query.control.slice(0, 12) : '';
-    renderForm(req, res, 200, { action: '/evidence', values: { controls: control, collected_at: today(ctx.clock) } });
+    await renderForm(req, res, 200, { action: '/evidence', values: { controls: control, collected_at: today(ctx.clock) } });
   });
 
   /** Runs a submission; a refused one shows the form again with what the user gave. */
@@ -151,7 +155,7 @@ export function evidenceRoutes(routes: Routes, ctx: AppContext): void {
   routes.get('/evidence/:id/new-version', 'evidence.log', async (req, res) => {
     const model = await versionForm(req);
     const p: Evidence = model.previous;
-    renderForm(req, res, 200, {
+    await renderForm(req, res, 200, {
       ...model,
       values: {
         title: p.title,

@@ -39,9 +39,12 @@ export const flag = z.preprocess(
 
 export const shareableSchema = z.object({ shareable: flag.refine((v) => v !== undefined, 'Answer yes or no.') });
 
-/** Control refs from a form (one or many fields, or "IAM-01, IAM-02") or a JSON array. */
+/**
+ * Control refs from a form (one or many fields, or "IAM-01, IAM-02") or a JSON array. A list with
+ * nothing chosen sends no field at all: that is "choose at least one", not a malformed request.
+ */
 const controlRefs = z.preprocess(
-  (v) => (Array.isArray(v) ? v : typeof v === 'string' ? v.split(/[\s,;]+/) : v),
+  (v) => (v === undefined ? [] : Array.isArray(v) ? v : typeof v === 'string' ? v.split(/[\s,;]+/) : v),
   z
     .array(z.string().trim())
     .transform((refs) => [...new Set(refs.filter(Boolean).map((r) => r.toUpperCase()))])

@@ -40,6 +40,18 @@ export function requirementRows(db: Db, frameworkId: number) {
     .execute();
 }
 
+/** Every assessable requirement with its framework, in the frameworks' own order. */
+export function assessableRequirementRows(db: Db) {
+  return db
+    .selectFrom('requirements as r')
+    .innerJoin('frameworks as f', 'f.id', 'r.framework_id')
+    .select(['f.slug', 'r.ref', 'r.name'])
+    .where('r.assessable', '=', 1)
+    .orderBy('f.name')
+    .orderBy('r.position')
+    .execute();
+}
+
 export function findRequirement(db: Db, frameworkId: number, ref: string) {
   return db
     .selectFrom('requirements as r')

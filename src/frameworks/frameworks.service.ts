@@ -104,6 +104,19 @@ export async function frameworkIdentity(ctx: AppContext, principal: Principal, s
   return { id: fw.id, slug: fw.slug, name: fw.name, edition: fw.edition, publisher: fw.publisher, source: fw.source, numbering: fw.numbering, origin: fw.origin };
 }
 
+export interface RequirementChoices {
+  slug: string;
+  name: string;
+  requirements: { ref: string; name: string }[];
+}
+
+/** The assessable requirements a mapping may point at, by framework (a heading groups others and is never mapped). */
+export async function requirementChoices(ctx: AppContext, principal: Principal): Promise<RequirementChoices[]> {
+  authorize(principal, 'catalog.read');
+  const [frameworks, rows] = await Promise.all([repo.listFrameworkRows(ctx.db), repo.assessableRequirementRows(ctx.db)]);
+  return frameworks.map((f) => ({ slug: f.slug, name: f.name, requirements: rows.filter((r) => r.slug === f.slug).map((r) => ({ ref: r.ref, name: r.name })) }));
+}
+
 function toMapped(m: Awaited<ReturnType<typeof repo.mappingsForRequirements>>[number]): MappedControl {
   const relationship = m.relationship as Relationship;
   return {

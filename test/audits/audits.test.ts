@@ -123,7 +123,13 @@ describe('an audit from planned to closed', () => {
     expect(noOwner.text).toContain('id="owner-error"');
     const outside = await grc.post(`/audits/${auditId}/findings`, { ...finding, requirements: 'alpha:1.3' });
     expect(outside.status).toBe(422);
-    expect(outside.text).toContain('alpha:1.3 is not in this audit&#x27;s scope');
+    // Requirements are named by their framework's name, never its slug.
+    expect(outside.text).toContain('Alpha Standard 1.3 is not in this audit&#x27;s scope');
+    const unknownRequirement = await grc.post(`/audits/${auditId}/findings`, { ...finding, requirements: 'beta:Z.99.99' });
+    expect(unknownRequirement.status).toBe(422);
+    expect(unknownRequirement.text).toContain('Beta Criteria has no requirement Z.99.99.');
+    const unknownFramework = await grc.post(`/audits/${auditId}/findings`, { ...finding, requirements: 'gamma:1.1' });
+    expect(unknownFramework.text).toContain('There is no framework &quot;gamma&quot; (in gamma:1.1).');
     const unknownControl = await grc.post(`/audits/${auditId}/findings`, { ...finding, controls: 'ZZZ-99' });
     expect(unknownControl.status).toBe(422);
     expect(unknownControl.text).toContain('Unknown or retired control: ZZZ-99');
@@ -310,6 +316,11 @@ describe('evidence requests', () => {
     const bad = await grc.post(`/audits/${auditId}/requests`, { title: 'Vendor list', due_on: '2026-12-20' });
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('Tie the request to a requirement in scope or to a control');
+    const unknownRequirement = await grc.post(`/audits/${auditId}/requests`, { title: 'Vendor list', requirement: 'beta:B9', due_on: '2026-12-20' });
+    expect(unknownRequirement.status).toBe(422);
+    expect(unknownRequirement.text).toContain('Beta Criteria has no requirement B9.');
+    const outOfScope = await grc.post(`/audits/${auditId}/requests`, { title: 'Vendor list', requirement: 'alpha:1.3', due_on: '2026-12-20' });
+    expect(outOfScope.text).toContain('Alpha Standard 1.3 is not in this audit&#x27;s scope.');
     const res = await grc.post(`/audits/${auditId}/requests`, { title: 'Vendor list', control: 'iam-01', due_on: '2026-12-20', assignee: String(owner.id) });
     expect(res.status).toBe(303);
     const requestId = idFrom(res.headers.location, /\/requests\/(\d+)$/);
@@ -358,7 +369,16 @@ describe('scope, assignments and closing', () => {
     expect(orphan.text).toContain('Still named by');
     const excluded = await grc.post(`/audits/${auditId}/scope`, { add: 'alpha:1.3' });
     expect(excluded.status).toBe(422);
-    expect(excluded.text).toContain('excluded as not applicable');
+    expect(excluded.text).toContain('Alpha Standard 1.3 is excluded as not applicable');
+    const unknown = await grc.post(`/audits/${auditId}/scope`, { add: 'beta:B9' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.text).toContain('Beta Criteria has no requirement B9.');
+    const heading = await grc.post(`/audits/${auditId}/scope`, { add: 'alpha:1' });
+    expect(heading.text).toContain('Alpha Standard 1 is a heading, not an assessable requirement.');
+    const noFramework = await grc.post(`/audits/${auditId}/scope`, { add: 'gamma:1' });
+    expect(noFramework.text).toContain('There is no framework &quot;gamma&quot; (in gamma:1).');
+    const messages = (html: string) => [...html.matchAll(/class="(?:field-error|flash[^"]*)"[^>]*>([^<]*)</g)].map((m) => m[1]).join(' ');
+    for (const res of [excluded, unknown, heading]) expect(messages(res.text)).not.toMatch(/\b(alpha|beta)\b/);
     expect((await grc.post(`/audits/${auditId}/scope`, { remove: 'alpha:1.2' })).status).toBe(303);
     expect((await grc.post(`/audits/${auditId}/scope`, { add: 'alpha:1.2' })).status).toBe(303);
   });

@@ -153,6 +153,56 @@ describe('control pages', () => {
   });
 });
 
+describe('mapping form: requirement picker', () => {
+  it('lists every assessable requirement under its framework\'s name, "ref — name", without headings; a viewer gets no picker', async () => {
+    const page = await grc.get('/controls/IAM-01');
+    const picker = page.text.slice(page.text.indexOf('<select id="m-requirement"'), page.text.indexOf('</select>', page.text.indexOf('<select id="m-requirement"')));
+    expect(picker).toContain('<optgroup label="Beta Criteria"><option value="beta:B1">B1 — Logical access</option>');
+    expect(picker).toContain('<option value="alpha:1.2">1.2 — Encryption</option>');
+    // "1" groups other requirements: it cannot be mapped, so it is not offered.
+    expect(picker).not.toContain('value="alpha:1"');
+    expect(page.text).toContain('/assets-vendor/tom-select.complete.min.js');
+    const read = await viewer.get('/controls/IAM-01');
+    expect(read.text).not.toContain('m-requirement');
+    expect(read.text).not.toContain('tom-select');
+  });
+
+  it('saves the picked "framework:ref" value as the two fields did, and confirms with the framework\'s name', async () => {
+    const res = await grc.post('/controls/CRY-01/mappings', { requirement: 'beta:B1', relationship: 'intersect', rationale: '' });
+    expect(res.status).toBe(303);
+    const saved = await ctx.db
+      .selectFrom('mappings')
+      .innerJoin('requirements', 'requirements.id', 'mappings.requirement_id')
+      .innerJoin('frameworks', 'frameworks.id', 'requirements.framework_id')
+      .innerJoin('controls', 'controls.id', 'mappings.control_id')
+      .select(['mappings.id', 'frameworks.slug', 'requirements.ref', 'mappings.relationship'])
+      .where('controls.ref', '=', 'CRY-01')
+      .where('requirements.ref', '=', 'B1')
+      .executeTakeFirstOrThrow();
+    expect(saved).toMatchObject({ slug: 'beta', ref: 'B1', relationship: 'intersect' });
+    const page = await grc.get('/controls/CRY-01');
+    expect(page.text).toContain('CRY-01 now maps to Beta Criteria B1 (intersect).');
+    expect(page.text).not.toContain('maps to beta');
+    // Put the fixture back as it was for the crosswalk counts below.
+    expect((await grc.post(`/controls/CRY-01/mappings/${saved.id}/delete`)).status).toBe(303);
+  });
+
+  it("keeps the chosen requirement chosen after a refusal, and names an unknown one with the framework's name", async () => {
+    const refused = await grc.post('/controls/CRY-01/mappings', { requirement: 'alpha:1.1', relationship: 'superset', rationale: '' });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('A superset or equal mapping claims');
+    expect(refused.text).toContain('<option value="alpha:1.1" selected>1.1 — Access policy</option>');
+    expect(refused.text).toContain('<option value="superset" selected>');
+    const unknown = await grc.post('/controls/CRY-01/mappings', { requirement: 'beta:B9', relationship: 'subset' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.text).toContain('Beta Criteria has no requirement B9.');
+    expect(unknown.text).not.toContain('beta has no');
+    const nothing = await grc.post('/controls/CRY-01/mappings', { requirement: '', relationship: 'subset' });
+    expect(nothing.status).toBe(422);
+    expect(nothing.text).toMatch(/id="m-requirement-error">Choose a requirement\.</);
+  });
+});
+
 describe('catalog API', () => {
   it('serves frameworks, a framework with its requirements, a requirement, controls, mappings and the crosswalk', async () => {
     const list = await api('/api/v1/frameworks');
