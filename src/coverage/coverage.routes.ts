@@ -9,6 +9,7 @@ import type { Routes } from '../http/routes.ts';
 import { errorsByField, parseInput } from '../http/validate.ts';
 import { coveragePageQuery } from './coverage.schema.ts';
 import { coverageOrToday } from './coverage.cache.ts';
+import { heavyPage, yieldToEventLoop } from '../http/yield.ts';
 
 export function coverageRoutes(routes: Routes, ctx: AppContext): void {
   routes.get('/coverage/:slug', 'catalog.read', async (req, res) => {
@@ -16,7 +17,9 @@ export function coverageRoutes(routes: Routes, ctx: AppContext): void {
     const { as_of, status } = parseInput(coveragePageQuery, query);
     const slug = String(req.params.slug).slice(0, 60);
     try {
-      const { report, errors } = await coverageOrToday(ctx, principalOf(req), { asOf: as_of, framework: slug, detail: true });
+      // Coverage pages take turns with the dashboard (see heavyPage) so cheap requests are not queued behind them.
+      await yieldToEventLoop();
+      const { report, errors } = await heavyPage(() => coverageOrToday(ctx, principalOf(req), { asOf: as_of, framework: slug, detail: true }));
       const framework = report.frameworks[0]!;
       // Open major nonconformities are shown wherever coverage is (empty for those who may not read audits).
       const majors = await openMajorFindingsOf(ctx, principalOf(req), framework.slug);

@@ -12,7 +12,7 @@ import { principalOf } from '../http/actor.ts';
 import { submitForm } from '../http/forms.ts';
 import type { Routes } from '../http/routes.ts';
 import { parseInput } from '../http/validate.ts';
-import { yieldToEventLoop } from '../http/yield.ts';
+import { heavyPage, yieldToEventLoop } from '../http/yield.ts';
 
 /**
  * The landing page. It belongs to no single domain: it asks each one (today coverage; later
@@ -46,29 +46,30 @@ export function dashboardRoutes(routes: Routes, ctx: AppContext): void {
     if (can(principal, 'portal.use')) return res.redirect(303, '/portal');
     if (!can(principal, 'catalog.read')) return res.render('home/dashboard', { ...base, noCoverage: true });
     await submitForm(
-      async () => {
-        const { as_of } = parseInput(coveragePageQuery, query);
-        // A refused day (after today, not a date) shows today's coverage with the message on the field.
-        await yieldToEventLoop();
-        const { report, errors } = await coverageOrToday(ctx, principal, { asOf: as_of });
-        const nothingEffective = report.frameworks.every((f) => f.counts.met + f.counts.partial === 0);
-        await yieldToEventLoop();
-        const panel = await programme(ctx, principal);
-        await yieldToEventLoop();
-        const frameworks = report.frameworks.map((f) => ({ ...f, openMajors: panel.majors[f.slug] ?? 0 }));
-        res.status(errors ? 422 : 200).render('home/dashboard', {
-          ...base,
-          errors,
-          asked: errors ? query.as_of : report.asOf,
-          report: { ...report, frameworks },
-          programme: panel.groups,
-          nothingEffective,
-          canLogEvidence: can(principal, 'evidence.log'),
-          chart: coverageChartSvg(report.frameworks),
-          chartNarrow: coverageChartSvg(report.frameworks, 'narrow'),
-          isToday: report.asOf === base.today,
-        });
-      },
+      () =>
+        heavyPage(async () => {
+          const { as_of } = parseInput(coveragePageQuery, query);
+          // A refused day (after today, not a date) shows today's coverage with the message on the field.
+          await yieldToEventLoop();
+          const { report, errors } = await coverageOrToday(ctx, principal, { asOf: as_of });
+          const nothingEffective = report.frameworks.every((f) => f.counts.met + f.counts.partial === 0);
+          await yieldToEventLoop();
+          const panel = await programme(ctx, principal);
+          await yieldToEventLoop();
+          const frameworks = report.frameworks.map((f) => ({ ...f, openMajors: panel.majors[f.slug] ?? 0 }));
+          res.status(errors ? 422 : 200).render('home/dashboard', {
+            ...base,
+            errors,
+            asked: errors ? query.as_of : report.asOf,
+            report: { ...report, frameworks },
+            programme: panel.groups,
+            nothingEffective,
+            canLogEvidence: can(principal, 'evidence.log'),
+            chart: coverageChartSvg(report.frameworks),
+            chartNarrow: coverageChartSvg(report.frameworks, 'narrow'),
+            isToday: report.asOf === base.today,
+          });
+        }),
       (failure) => res.status(failure.status).render('home/dashboard', { ...base, errors: failure.errors, values: query }),
       ['validation_failed'],
     );
