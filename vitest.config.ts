@@ -8,6 +8,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Files share each worker's loaded modules instead of importing the app afresh per file: the
+    // suite ran in a third of the time (imports were two thirds of it). Every file builds its own
+    // context (its own database or schema), so no state is shared that a test relies on.
+    isolate: false,
     // Two cores: two files at a time keeps scrypt, SQLite and Chromium from starving each other.
     maxWorkers: 2,
     reporters: ['default'],

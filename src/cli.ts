@@ -32,6 +32,19 @@ program
   });
 
 program
+  .command('worker')
+  .description('run only a job worker (PostgreSQL): imports and report builds queued by app servers')
+  .action(async () => {
+    const { config, logger } = setup();
+    const { work } = await import('./main.ts');
+    try {
+      await work(config, logger);
+    } catch (err) {
+      fail(err instanceof Error ? err.message : String(err));
+    }
+  });
+
+program
   .command('db')
   .description('database maintenance')
   .command('migrate')

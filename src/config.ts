@@ -46,6 +46,8 @@ const envSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day HH:MM in UTC, 00:00 to 23:59 (e.g. 07:00)')
     .optional(),
+  /** PostgreSQL only: whether this server's worker runs queued jobs (imports, report builds). Off on app servers whose jobs `attest worker` processes run; SQLite's one server always runs its own. */
+  JOBS_WORKER: booleanFromEnv.default(true),
 });
 
 export type Config = Readonly<{
@@ -67,6 +69,8 @@ export type Config = Readonly<{
   publicUrl: string;
   mail: Readonly<{ smtpUrl: string | null; from: string }>;
   reminders: Readonly<{ windowDays: number; dailyAt: string | null }>;
+  /** Whether this process's worker runs queued jobs (PostgreSQL; SQLite's server always does). */
+  jobsWorker: boolean;
 }>;
 
 export class ConfigError extends Error {}
@@ -101,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     mail: Object.freeze({ smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM }),
     reminders: Object.freeze({ windowDays: e.REMINDER_WINDOW_DAYS, dailyAt: e.REMINDERS_DAILY_AT ?? null }),
+    jobsWorker: e.JOBS_WORKER,
   });
 }
 

@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { systemPrincipal } from './auth/principal.ts';
 import { describeDatabase } from './db/database.ts';
 import type { Logger } from './logger.ts';
+import { startJobs, stopJobs } from './jobs/queue.ts';
 import { startDailyReminders } from './reminders/reminders.scheduler.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -26,6 +27,8 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ database: describeDatabase(config.databaseUrl) }, `Attest is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`);
   // REMINDERS_DAILY_AT: the digest goes out once a day by itself; stopped on shutdown.
+  // The job worker: takes jobs left queued at once (and, on SQLite, fails those a stopped server left running).
+  await startJobs(ctx);
   const dailyReminders = startDailyReminders(ctx);
 
   let stopping = false;
@@ -37,6 +40,7 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     server.close(async () => {
       clearTimeout(force);
+      await stopJobs(ctx);
       await ctx.pdf.close();
       await ctx.database.close();
       logger.info('stopped');
@@ -59,4 +63,27 @@ function printInitialAdmin(admin: { email: string; password: string }): void {
   const width = Math.max(...lines.map((l) => l.length)) + 2;
   const bar = '─'.repeat(width);
   process.stdout.write(`\n┌${bar}┐\n${lines.map((l) => `│ ${l.padEnd(width - 1)}│`).join('\n')}\n└${bar}┘\n\n`);
+}
+
+/**
+ * A worker and nothing else (PostgreSQL): takes queued imports and report builds from the shared
+ * queue, for app servers started with JOBS_WORKER=false or to add hands; stops on SIGTERM after
+ * the jobs it holds are done.
+ */
+export async function work(config: Config, logger: Logger): Promise<void> {
+  const ctx = await openContext({ ...config, jobsWorker: true }, logger);
+  if (ctx.dialect !== 'postgres') {
+    await ctx.database.close();
+    throw new Error('A separate worker is for PostgreSQL: on SQLite the one server runs its own jobs.');
+  }
+  await startJobs(ctx);
+  logger.info({ database: describeDatabase(config.databaseUrl) }, 'Attest worker is taking jobs');
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+  logger.info('worker stopping after its current jobs');
+  await stopJobs(ctx);
+  await ctx.pdf.close();
+  await ctx.database.close();
 }

@@ -1,4 +1,4 @@
-import { busyWriting } from '../jobs/jobs.ts';
+import { busyWriting } from '../jobs/background-writers.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { recordActivity, withActivity } from '../activity/activity.service.ts';
 import type { Actor, AppContext } from '../context.ts';

@@ -385,6 +385,31 @@ export interface DB {
   requirement_ref_map: RequirementRefMapTable;
   control_intervals: ControlIntervalsTable;
   change_versions: ChangeVersionsTable;
+  jobs: JobsTable;
+}
+
+/** Long work asked for by someone, run by a worker (src/jobs). */
+export interface JobsTable {
+  id: string;
+  kind: string;
+  owner_id: number | null;
+  /** JSON of the principal the job acts for. */
+  principal: string;
+  /** JSON of what the job needs (a file's path, a report's id and plan). */
+  payload: string;
+  status: Generated<'queued' | 'running' | 'done' | 'failed'>;
+  phase: Generated<string>;
+  done: Generated<number>;
+  total: Generated<number>;
+  /** JSON of what it produced. */
+  result: string | null;
+  error: string | null;
+  /** Which process ran it (host and pid). */
+  worker: string | null;
+  created_at: string;
+  started_at: string | null;
+  heartbeat_at: string | null;
+  finished_at: string | null;
 }
 
 export interface ReportsTable {

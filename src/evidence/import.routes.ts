@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { principalOf } from '../http/actor.ts';
@@ -6,14 +5,14 @@ import { isAppError } from '../http/errors.ts';
 import type { Routes } from '../http/routes.ts';
 import { uploadParser } from '../http/upload.ts';
 import { parseInput } from '../http/validate.ts';
-import { jobFor, startJob } from '../jobs/jobs.ts';
+import { followJob, type JobView } from '../jobs/jobs.service.ts';
+import { queueImport } from './import.job.ts';
 import { fileStore, type UploadedFile } from './evidence.service.ts';
-import { importInBackground } from './import.runner.ts';
 import { SAMPLE_CSV } from './import.csv.ts';
 import { presentImportResult, sampleLines } from './import.presenter.ts';
 import { IMPORT_COLUMNS, type ImportResult } from './import.service.ts';
 
-const JOB = 'evidence-import';
+const JOB = 'evidence-import' as const;
 const jobParam = z.object({ job: z.string().uuid('Unknown import.') });
 
 export function importRoutes(routes: Routes, ctx: AppContext): void {
@@ -29,8 +28,8 @@ export function importRoutes(routes: Routes, ctx: AppContext): void {
     res.type('text/csv; charset=utf-8').attachment('evidence-import-sample.csv').send(SAMPLE_CSV);
   });
 
-  // The file is checked and written in the background on a connection of its own: the page follows
-  // its progress, and nobody else's request waits for it.
+  // The file is checked and written by a job (src/evidence/import.job.ts) on a connection of its own:
+  // the page follows its progress, and nobody else's request waits for it.
   routes.post('/evidence/import', 'evidence.log', async (req, res) => {
     let files: UploadedFile[];
     try {
@@ -41,37 +40,29 @@ export function importRoutes(routes: Routes, ctx: AppContext): void {
     }
     const file = files[0];
     if (!file) return res.status(422).render('evidence/import', { ...model, error: 'Choose a CSV file to import.' });
-    const principal = principalOf(req);
-    const job = startJob<ImportResult & { filename: string }>(ctx.config.dataDir, JOB, principal.userId, async (progress) => {
-      try {
-        return { ...(await importInBackground(ctx, principal, file.path, progress)), filename: file.originalName };
-      } finally {
-        await fs.rm(file.path, { force: true });
-      }
-    });
-    res.redirect(303, `/evidence/import/${job.id}`);
+    const jobId = await queueImport(ctx, principalOf(req), file);
+    res.redirect(303, `/evidence/import/${jobId}`);
   });
 
-  routes.get('/evidence/import/:job', 'evidence.log', (req, res) => {
+  routes.get('/evidence/import/:job', 'evidence.log', async (req, res) => {
     const { job: id } = parseInput(jobParam, req.params);
-    const job = jobFor<ImportResult & { filename: string }>(ctx.config.dataDir, id, JOB, principalOf(req).userId);
-    if (!job) return res.status(404).render('evidence/import', { ...model, error: 'This import is not known (imports can be followed for an hour after they end).' });
+    const job = await followJob<ImportResult & { filename: string }>(ctx, principalOf(req), 'evidence.log', JOB, id);
+    if (!job) return res.status(404).render('evidence/import', { ...model, error: 'This import is not known (imports can be followed for 30 days after they end).' });
     res.set('Cache-Control', 'no-store');
     const result = job.result;
     res.render('evidence/import', {
       ...model,
-      job: {
-        running: job.status === 'running',
-        phase:
-          job.phase === 'writing'
-            ? `Writing ${job.done.toLocaleString('en')} of ${job.total.toLocaleString('en')} rows`
-            : job.phase === 'checking'
-              ? `Checking the file: ${job.done.toLocaleString('en')} rows read`
-              : 'Checking the file',
-        percent: job.total ? Math.floor((job.done / job.total) * 100) : 0,
-      },
+      job: { running: job.status === 'running' || job.status === 'queued', phase: phaseOf(job), percent: job.total ? Math.floor((job.done / job.total) * 100) : 0 },
       ...(job.status === 'failed' ? { error: `The import failed and nothing was written: ${job.error}` } : {}),
       ...(result ? { result: presentImportResult(result), filename: result.filename } : {}),
     });
   });
+}
+
+/** Where an import stands, in words. */
+function phaseOf(job: JobView): string {
+  if (job.status === 'queued') return 'Waiting for a worker to take this import';
+  if (job.phase === 'writing') return `Writing ${job.done.toLocaleString('en')} of ${job.total.toLocaleString('en')} rows`;
+  if (job.phase === 'checking') return `Checking the file: ${job.done.toLocaleString('en')} rows read`;
+  return 'Checking the file';
 }

@@ -3,11 +3,12 @@ import { authorize } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { openDatabase } from '../db/database.ts';
-import { type Progress, writingInBackground } from '../jobs/jobs.ts';
+import { writingInBackground } from '../jobs/background-writers.ts';
+import type { Progress } from '../jobs/jobs.service.ts';
 import { importEvidenceCsv, type ImportResult } from './import.service.ts';
 
 /**
- * Runs a CSV import in the background of this process on a database connection of its own: its
+ * Runs a CSV import (a job, src/evidence/import.job.ts) on a database connection of its own: its
  * long transaction does not hold the connection every request uses (on SQLite, WAL lets them read
  * meanwhile; on PostgreSQL it is simply another connection), and it gives the event loop back
  * between batches, so nobody's request waits for it. Memory stays flat: the file is streamed.

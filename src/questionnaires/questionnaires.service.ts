@@ -148,8 +148,8 @@ export async function filledWorkbook(ctx: AppContext, principal: Principal, id: 
 /** Starts the PDF answer pack of a questionnaire: a report, built in the background. */
 export async function startAnswerPack(ctx: AppContext, principal: Principal, id: number): Promise<{ id: number }> {
   const q = await getQuestionnaire(ctx, principal, id);
-  const { request, build } = await planAnswerPack(ctx, principal, { customer: q.customer, questionnaire: q.filename, answers: q.answers });
-  return startReport(ctx, principal, request, build);
+  const { request } = await planAnswerPack(ctx, principal, { customer: q.customer, questionnaire: q.filename, answers: q.answers });
+  return startReport(ctx, principal, request, { type: 'answers', questionnaireId: id });
 }
 
 /** One answer of a questionnaire, by its row, or a 404. */

@@ -6,6 +6,7 @@ import { planReadiness } from './readiness.ts';
 import type { ReportBuilder, ReportRequest } from './reports.model.ts';
 import type { ReportRequestInput } from './reports.schema.ts';
 import { planSoa } from './soa.ts';
+import { startReport } from './reports.service.ts';
 import { planSummary } from './summary.ts';
 
 /** The plan (record + builder) of whichever report was asked for; each plan checks its own inputs. */
@@ -24,4 +25,13 @@ export async function planReport(ctx: AppContext, principal: Principal, input: R
       if (input.audit_id === undefined) throw AppError.invalid([{ field: 'audit_id', message: 'Choose the audit whose evidence pack to build.' }]);
       return planPack(ctx, principal, { auditId: input.audit_id });
   }
+}
+
+/**
+ * Plans the report asked for (checking every input now, so a mistake is answered at once) and
+ * queues its build; the worker plans it again from the same input, with the as-of day fixed.
+ */
+export async function requestReport(ctx: AppContext, principal: Principal, input: ReportRequestInput): Promise<{ id: number }> {
+  const { request } = await planReport(ctx, principal, input);
+  return startReport(ctx, principal, request, { type: 'report', input: { ...input, as_of: request.asOf } });
 }

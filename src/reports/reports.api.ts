@@ -6,9 +6,9 @@ import { parseInput } from '../http/validate.ts';
 import { dbId } from '../audits/audits.schema.ts';
 import { pageQuery } from '../http/pagination.ts';
 import { z } from 'zod';
-import { planReport } from './plans.ts';
+import { requestReport } from './plans.ts';
 import { sendReportFile } from './reports.routes.ts';
-import { type Report, getReport, listReports, openReportFile, startReport } from './reports.service.ts';
+import { type Report, getReport, listReports, openReportFile } from './reports.service.ts';
 import { reportFileParams, reportParams, reportRequestSchema } from './reports.schema.ts';
 
 const listQuery = z.object({ audit_id: z.preprocess((v) => (v === '' ? undefined : v), dbId.optional()), page: pageQuery });
@@ -21,8 +21,7 @@ export function reportJson(r: Report) {
 export function reportApi(routes: Routes, ctx: AppContext): void {
   routes.post('/api/v1/reports', 'reports.generate', async (req, res) => {
     const principal = principalOf(req);
-    const { request, build } = await planReport(ctx, principal, parseInput(reportRequestSchema, req.body));
-    const { id } = await startReport(ctx, principal, request, build);
+    const { id } = await requestReport(ctx, principal, parseInput(reportRequestSchema, req.body));
     // Built in the background: poll the report until its status is ready (or failed).
     res
       .status(202)

@@ -1,3 +1,4 @@
+import type { ReportRequestInput } from './reports.schema.ts';
 // Closed value sets and shapes of the reports domain.
 
 export const reportKinds = ['soa', 'readiness', 'pack', 'summary', 'answers'] as const;
@@ -34,6 +35,12 @@ export interface ReportRequest {
   params: Record<string, unknown>;
   asOf: string;
 }
+
+/**
+ * How a queued report's build is planned again by the worker that runs it: the form's input (with
+ * its as-of day fixed when it was asked for), or the questionnaire whose answer pack it is.
+ */
+export type ReportPlanRef = { type: 'report'; input: ReportRequestInput } | { type: 'answers'; questionnaireId: number };
 
 /** Builds the report's files; `reportId` is printed in them so a reader can find the record. */
 export type ReportBuilder = (ctx: { reportId: number; progress: ProgressReporter }) => Promise<OutputFile[]>;

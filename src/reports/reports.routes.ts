@@ -9,9 +9,9 @@ import { pageView } from '../http/pagination.ts';
 import type { Routes } from '../http/routes.ts';
 import { parseInput } from '../http/validate.ts';
 import { auditIdParam } from '../audits/audits.schema.ts';
-import { planReport } from './plans.ts';
+import { requestReport } from './plans.ts';
 import { reportKindLabels, reportKinds } from './reports.model.ts';
-import { type Report, listReports, openReportFile, startReport, viewReport } from './reports.service.ts';
+import { type Report, listReports, openReportFile, viewReport } from './reports.service.ts';
 import { reportFileParams, reportListSchema, reportParams, reportRequestSchema } from './reports.schema.ts';
 
 const PER_PAGE = 25;
@@ -72,8 +72,7 @@ export function reportRoutes(routes: Routes, ctx: AppContext): void {
     await submitForm(
       async () => {
         const principal = principalOf(req);
-        const { request, build } = await planReport(ctx, principal, parseInput(reportRequestSchema, req.body));
-        const { id } = await startReport(ctx, principal, request, build);
+        const { id } = await requestReport(ctx, principal, parseInput(reportRequestSchema, req.body));
         res.redirect(303, `/reports/${id}`);
       },
       (f) => renderIndex(req, res, f.status, { values: req.body as Record<string, unknown>, errors: f.errors, ...(f.message ? { message: f.message } : {}) }),
@@ -104,8 +103,7 @@ export function reportRoutes(routes: Routes, ctx: AppContext): void {
   const startPack = async (req: Request, res: Response) => {
     const { id } = parseInput(auditIdParam, req.params);
     const principal = principalOf(req);
-    const { request, build } = await planReport(ctx, principal, { kind: 'pack', audit_id: id });
-    const started = await startReport(ctx, principal, request, build);
+    const started = await requestReport(ctx, principal, { kind: 'pack', audit_id: id });
     res.redirect(303, `/reports/${started.id}`);
   };
   routes.post('/portal/audits/:id/reports', 'portal.use', startPack);

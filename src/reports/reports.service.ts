@@ -8,7 +8,9 @@ import type { AppContext } from '../context.ts';
 import { today } from '../dates.ts';
 import { fileStore } from '../evidence/evidence.service.ts';
 import { AppError } from '../http/errors.ts';
-import type { OutputFile, ProgressReporter, ReportBuilder, ReportKind, ReportRequest, ReportStatus } from './reports.model.ts';
+import { inTransaction } from '../db/unit-of-work.ts';
+import { enqueueJob } from '../jobs/jobs.service.ts';
+import type { OutputFile, ProgressReporter, ReportBuilder, ReportKind, ReportPlanRef, ReportRequest, ReportStatus } from './reports.model.ts';
 import * as repo from './reports.repository.ts';
 
 // Issuing reports: every report is recorded before it is built (kind, parameters, as-of date, who,
@@ -64,19 +66,15 @@ function toReport(row: repo.ReportRow, files: Awaited<ReturnType<typeof repo.fil
 
 const reportResource = (ctx: AppContext, kind: string, auditId: number | null): Resource => ({ kind: 'report', reportKind: kind, auditId, today: today(ctx.clock) });
 
-/** Builds running in this process, per database, so a caller (the CLI, a test) can wait for one. */
-const running = new WeakMap<object, Map<number, Promise<void>>>();
-
-function track(ctx: AppContext, id: number, done: Promise<void>): void {
-  const jobs = running.get(ctx.db) ?? new Map<number, Promise<void>>();
-  running.set(ctx.db, jobs);
-  jobs.set(id, done);
-  void done.finally(() => jobs.delete(id));
-}
-
-/** Waits for a report being built in this process (resolves at once for any other). */
-export async function settled(ctx: AppContext, id: number): Promise<void> {
-  await running.get(ctx.db)?.get(id);
+/** Waits until a report is no longer building, wherever it is built (the CLI's wait; tests). */
+export async function settled(ctx: AppContext, id: number, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const row = await repo.findReport(ctx.db, id);
+    if (row?.status !== 'building') return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`report ${id} still building after ${timeoutMs} ms`);
 }
 
 /** Reports progress to the record, at most a few times a second, so a page can show it. */
@@ -98,14 +96,10 @@ function progressOf(ctx: AppContext, id: number): ProgressReporter & { flush(): 
   };
 }
 
-/**
- * Records the report and starts building it; returns at once with its id (the page shows progress)
- * and a promise that settles when it is ready or has failed (never rejects: a failure is recorded).
- */
-export async function startReport(ctx: AppContext, principal: Principal, request: ReportRequest, build: ReportBuilder): Promise<{ id: number; done: Promise<void> }> {
-  authorize(principal, 'reports.generate', reportResource(ctx, request.kind, request.auditId ?? null));
+/** The row recorded before a build, in the transaction given. */
+async function recordReport(ctx: AppContext, principal: Principal, request: ReportRequest): Promise<number> {
   const head = await chainHead(ctx.db);
-  const id = await repo.insertReport(ctx.db, {
+  return repo.insertReport(ctx.db, {
     kind: request.kind,
     title: request.title,
     framework_id: request.frameworkId ?? null,
@@ -118,12 +112,35 @@ export async function startReport(ctx: AppContext, principal: Principal, request
     created_label: principal.label,
     created_at: ctx.clock().toISOString(),
   });
-  const done = run(ctx, principal, id, request, build);
-  track(ctx, id, done);
-  return { id, done };
 }
 
-async function run(ctx: AppContext, principal: Principal, id: number, request: ReportRequest, build: ReportBuilder): Promise<void> {
+/**
+ * Records the report and queues its build (a job: src/reports/reports.job.ts re-plans it from
+ * `plan` wherever it runs); returns at once with its id, and the page shows its progress.
+ */
+export async function startReport(ctx: AppContext, principal: Principal, request: ReportRequest, plan: ReportPlanRef): Promise<{ id: number }> {
+  authorize(principal, 'reports.generate', reportResource(ctx, request.kind, request.auditId ?? null));
+  const { value: id } = await enqueueJob(ctx, principal, 'report', async (trx) => {
+    const reportId = await recordReport(inTransaction(ctx, trx), principal, request);
+    return { payload: { reportId, plan }, value: reportId };
+  });
+  return { id };
+}
+
+/** The request a recorded report was asked with, as its build and its activity records name it. */
+export function requestOfRow(row: repo.ReportRow): ReportRequest {
+  return {
+    kind: row.kind as ReportKind,
+    title: row.title,
+    params: JSON.parse(row.params) as Record<string, unknown>,
+    asOf: row.as_of,
+    ...(row.framework_id !== null ? { frameworkId: row.framework_id } : {}),
+    ...(row.audit_id !== null ? { auditId: row.audit_id } : {}),
+  };
+}
+
+/** Builds a recorded report and records the outcome (never throws: a failure is recorded). */
+export async function buildReport(ctx: AppContext, principal: Principal, id: number, request: ReportRequest, build: ReportBuilder): Promise<void> {
   const progress = progressOf(ctx, id);
   let outputs: OutputFile[] = [];
   try {
@@ -157,19 +174,25 @@ async function run(ctx: AppContext, principal: Principal, id: number, request: R
       err instanceof AppError || (err instanceof Error && err.name === 'BrowserUnavailableError') ? err.message : 'The report could not be built; the error is in the server log.';
     ctx.logger.error({ err, reportId: id }, 'report failed');
     for (const o of outputs) await fs.promises.rm(o.path, { force: true }).catch(() => undefined);
-    await withActivity(
-      ctx,
-      principal,
-      async (trx) => repo.updateReport(trx, id, { status: 'failed', error: message, finished_at: ctx.clock().toISOString() }),
-      () => ({ action: 'report.failed', subjectType: 'report', subjectId: id, details: { kind: request.kind, error: message } }),
-    ).catch((e: unknown) => ctx.logger.error({ err: e, reportId: id }, 'recording the failure failed'));
+    await failReport(ctx, principal, id, request.kind, message).catch((e: unknown) => ctx.logger.error({ err: e, reportId: id }, 'recording the failure failed'));
   }
 }
 
-/** Records, builds and waits: for the CLI and the API's small reports. Throws when the build failed. */
+/** Records that a report could not be built (if it is still building), with the reason, in the trail. */
+export async function failReport(ctx: AppContext, principal: Principal, id: number, kind: string, message: string): Promise<void> {
+  await withActivity(
+    ctx,
+    principal,
+    async (trx) => repo.updateReport(trx, id, { status: 'failed', error: message, finished_at: ctx.clock().toISOString() }),
+    () => ({ action: 'report.failed', subjectType: 'report', subjectId: id, details: { kind, error: message } }),
+  );
+}
+
+/** Records, builds in this process and waits: for the command line. Throws when the build failed. */
 export async function generateReport(ctx: AppContext, principal: Principal, request: ReportRequest, build: ReportBuilder): Promise<Report> {
-  const { id, done } = await startReport(ctx, principal, request, build);
-  await done;
+  authorize(principal, 'reports.generate', reportResource(ctx, request.kind, request.auditId ?? null));
+  const id = await recordReport(ctx, principal, request);
+  await buildReport(ctx, principal, id, request, build);
   const report = await getReport(ctx, principal, id);
   if (report.status === 'failed') throw new AppError('unavailable', report.error ?? 'The report could not be built.');
   return report;

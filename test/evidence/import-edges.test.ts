@@ -6,6 +6,7 @@ import { readLibraryFiles } from '../../src/controls/library.files.ts';
 import { loadLibrary } from '../../src/controls/library.load.ts';
 import { runCli } from '../helpers/cli.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
+import { evidenceCount } from '../helpers/evidence.ts';
 import { buildUser } from '../helpers/factories.ts';
 import { type Browser, buildApp, signedIn } from '../helpers/http.ts';
 
@@ -25,15 +26,7 @@ afterAll(() => ctx.cleanup());
 
 const HEADER = 'title,kind,collected_at,controls,link_url,valid_until,description';
 const csv = (...rows: string[]) => `${[HEADER, ...rows].join('\n')}\n`;
-const count = async () =>
-  Number(
-    (
-      await ctx.db
-        .selectFrom('evidence')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const count = () => evidenceCount(ctx);
 
 /** Posts the file through the page, then follows the import until it has ended; the page's text. */
 async function importThroughPage(name: string, body: string): Promise<string> {

@@ -142,18 +142,23 @@ describe('CSV import', () => {
     // Somebody else's import, or one that does not exist, is not shown.
     const other = await signedIn(app, await buildUser(ctx, { role: 'grc' }));
     expect((await other.get(good.at)).status).toBe(404);
-    // The state is also on disk, for other server processes sharing the data folder: one written by
-    // "another process" (not in this one's memory) is shown to its owner.
-    const fs = await import('node:fs');
-    const path = await import('node:path');
+    // The job is a record in the database, for every server process sharing it: one run by "another
+    // process" (not in this one's memory) is shown to its owner, with its progress, or as waiting.
     const id = good.at.split('/').pop()!;
-    const saved = JSON.parse(fs.readFileSync(path.join(ctx.config.dataDir, 'jobs', `${id}.json`), 'utf8'));
-    expect(saved).toMatchObject({ status: 'done', kind: 'evidence-import', result: { ok: true, imported: 1 } });
+    const saved = await ctx.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(saved).toMatchObject({ status: 'done', kind: 'evidence-import' });
+    expect(JSON.parse(saved.result!)).toMatchObject({ ok: true, imported: 1, filename: 'good.csv' });
     const elsewhere = '11111111-2222-4333-8444-555555555555';
-    fs.writeFileSync(
-      path.join(ctx.config.dataDir, 'jobs', `${elsewhere}.json`),
-      JSON.stringify({ ...saved, id: elsewhere, status: 'running', phase: 'writing', done: 1500, total: 4000, result: null, finishedAt: null }),
-    );
+    await ctx.db
+      .insertInto('jobs')
+      .values({ ...saved, id: elsewhere, status: 'running', phase: 'writing', done: 1500, total: 4000, result: null, finished_at: null, worker: 'elsewhere:1' })
+      .execute();
+    const waiting = '11111111-2222-4333-8444-666666666666';
+    await ctx.db
+      .insertInto('jobs')
+      .values({ ...saved, id: waiting, status: 'queued', phase: '', done: 0, total: 0, result: null, finished_at: null })
+      .execute();
+    expect((await browser.get(`/evidence/import/${waiting}`)).text).toContain('Waiting for a worker to take this import');
     const running = await browser.get(`/evidence/import/${elsewhere}`);
     expect(running.text).toContain('Writing 1,500 of 4,000 rows');
     expect((await other.get(`/evidence/import/${elsewhere}`)).status).toBe(404);

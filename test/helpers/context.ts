@@ -8,6 +8,7 @@ import type { AppContext, Clock } from '../../src/context.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { createLogger } from '../../src/logger.ts';
+import { stopJobs } from '../../src/jobs/queue.ts';
 import { PdfEngine } from '../../src/reports/pdf.ts';
 
 export interface TestContext extends AppContext {
@@ -53,12 +54,12 @@ export async function createTestContext(options: { now?: string; env?: Record<st
   await migrateToLatest(database.db);
   const pdf = new PdfEngine(config.browserPath);
   const childEnv: Record<string, string> = { ...env, ...(schema ? { PGOPTIONS: `-c search_path=${schema}` } : {}) };
-  return {
+  const ctx: TestContext = {
     db: database.db,
     dialect: database.dialect,
     database,
     config,
-    logger: createLogger('silent'),
+    logger: createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent'),
     clock,
     pdf,
     childEnv,
@@ -66,15 +67,18 @@ export async function createTestContext(options: { now?: string; env?: Record<st
       now = new Date(iso);
     },
     async cleanup() {
+      await stopJobs(ctx);
       await pdf.close();
       await database.close();
       if (schema && testDatabaseUrl) {
         const client = new pg.Client({ connectionString: testDatabaseUrl });
         await client.connect();
         await client.query(`drop schema if exists ${schema} cascade`);
+        await client.query(`drop schema if exists ${schema}_worker cascade`);
         await client.end();
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return ctx;
 }

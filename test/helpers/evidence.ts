@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../src/db/schema.ts';
 import type { Browser } from './http.ts';
 import { csrfFrom } from './http.ts';
 
@@ -9,4 +11,13 @@ export async function postEvidenceForm(browser: Browser, path: string, fields: R
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   for (const f of files) req = req.attach('files', Buffer.from(f.content), f.name);
   return req;
+}
+
+/** How many evidence items the database holds. */
+export async function evidenceCount(ctx: { db: Kysely<DB> }): Promise<number> {
+  const row = await ctx.db
+    .selectFrom('evidence')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

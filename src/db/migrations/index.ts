@@ -11,6 +11,7 @@ import * as questionnaires from './2026_11_29_0006_questionnaires.ts';
 import * as questionnaireReview from './2026_11_29_0007_questionnaire_review.ts';
 import * as libraryTrust from './2026_11_29_0008_library_trust.ts';
 import * as coverageIntervals from './2026_11_29_0009_coverage_intervals.ts';
+import * as jobs from './2026_11_30_0001_jobs.ts';
 
 /** Every migration, by name. Names sort by date; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_0007_questionnaire_review': questionnaireReview,
   '2026_11_29_0008_library_trust': libraryTrust,
   '2026_11_29_0009_coverage_intervals': coverageIntervals,
+  '2026_11_30_0001_jobs': jobs,
 };
