@@ -127,8 +127,9 @@ export async function runJob(ctx: AppContext, id: string): Promise<void> {
   heartbeat?.unref();
   const progress: Progress = {
     phase(name) {
+      if (name === state.phase) return;
       state.phase = name;
-      write();
+      write(true); // a new phase is shown at once
     },
     set(done, total) {
       state.done = done;

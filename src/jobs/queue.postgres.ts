@@ -8,9 +8,15 @@ const TASK = 'attest_job';
 /** Jobs at a time per app server. */
 const CONCURRENCY = 2;
 
-/** graphile-worker keeps its queue in a schema of its own, next to the app's tables. */
-export function workerSchemaOf(ctx: AppContext): string {
-  return ctx.database.searchPath ? `${ctx.database.searchPath}_worker` : 'attest_worker';
+/**
+ * graphile-worker keeps its queue in a schema of its own, next to the app's tables: `attest_worker`
+ * beside `public`, `<schema>_worker` beside any other (set by the URL's options or PGOPTIONS), so
+ * two Attest databases in one PostgreSQL never take each other's jobs.
+ */
+export async function workerSchemaOf(ctx: AppContext): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(ctx.db);
+  const schema = rows[0]?.schema ?? 'public';
+  return schema === 'public' ? 'attest_worker' : `${schema}_worker`;
 }
 
 /** graphile-worker's log lines go to the app's logger (its debug chatter is dropped). */
@@ -28,7 +34,7 @@ function loggerOf(ctx: AppContext): GraphileLogger {
  * and a job whose worker died is failed by the next sweep of any worker (no heartbeat for a minute).
  */
 export async function startPostgresQueue(ctx: AppContext): Promise<JobQueue> {
-  const schema = workerSchemaOf(ctx);
+  const schema = await workerSchemaOf(ctx);
   const options = {
     connectionString: ctx.config.databaseUrl,
     schema,

@@ -87,12 +87,13 @@ describe('jobs', () => {
     const before = await evidenceCount();
     const first = await startServer();
     const browser = await signedIn(first.url as unknown as Express, user);
-    const at = await postImport(browser, csvOf(40_000));
+    const at = await postImport(browser, csvOf(60_000));
     const id = at.split('/').pop()!;
     const job = await until('the import to be writing', async () => {
       const row = await ctx.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
       // On SQLite the progress lives in the running server's memory: its page shows it.
       const page = ctx.dialect === 'sqlite' ? (await browser.get(at)).text : '';
+      if (row && row.status !== 'queued' && row.status !== 'running') throw new Error(`the import ended (${row.status}) before it could be killed`);
       return row && (row.phase === 'writing' || page.includes('Writing ')) ? row : undefined;
     });
     first.child.kill('SIGKILL');
@@ -191,9 +192,10 @@ describe('jobs', () => {
       // On PostgreSQL the shared queue holds it: queued there as the app would have.
       const { workerSchemaOf } = await import('../../src/jobs/queue.postgres.ts');
       const { runMigrations } = await import('graphile-worker');
-      await runMigrations({ connectionString: ctx.config.databaseUrl, schema: workerSchemaOf(ctx) });
+      const schema = await workerSchemaOf(ctx);
+      await runMigrations({ connectionString: ctx.config.databaseUrl, schema });
       const { sql } = await import('kysely');
-      await sql`select ${sql.id(workerSchemaOf(ctx), 'add_job')}('attest_job', json_build_object('id', ${id}::text), max_attempts => 1)`.execute(ctx.db);
+      await sql`select ${sql.id(schema, 'add_job')}('attest_job', json_build_object('id', ${id}::text), max_attempts => 1)`.execute(ctx.db);
     }
     await startJobs(ctx);
     const done = await until('the queued job to run', async () => {
