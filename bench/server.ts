@@ -5,7 +5,7 @@ import path from 'node:path';
 // and a browser-like sign-in (CSRF cookie and token from the login page, then the form).
 
 export async function startServer(dataDir: string, port: number, env: Record<string, string> = {}): Promise<{ base: string; server: ChildProcess }> {
-  const server = spawn(process.execPath, [path.resolve(process.env.ATTEST_BIN ?? 'bin/attest.js'), 'serve'], {
+  const server = spawn(process.execPath, [path.resolve('bin/attest.js'), 'serve'], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', COOKIE_SECURE: 'false', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

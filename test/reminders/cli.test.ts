@@ -41,7 +41,8 @@ async function scenario(envOverride: Record<string, string> = {}) {
   const { tag, items } = scenarioItems(people, dayOf(new Date()));
   const file = path.join(ctx.config.dataDir, `items-${tag}.json`);
   fs.writeFileSync(file, JSON.stringify(items));
-  const env = { ...ctx.childEnv, NODE_OPTIONS: `--import "${PRELOAD}"`, ATTEST_TEST_CALENDAR_ITEMS: file, ...envOverride };
+  // From source: the preload adds its fake source to the TypeScript modules, not to the compiled ones.
+  const env = { ...ctx.childEnv, NODE_OPTIONS: `--import "${PRELOAD}"`, ATTEST_FROM_SOURCE: '1', ATTEST_TEST_CALENDAR_ITEMS: file, ...envOverride };
   return { ...people, tag, env };
 }
 
