@@ -5,6 +5,7 @@ import type { AppContext } from '../context.ts';
 import { openDatabase } from '../db/database.ts';
 import { writingInBackground } from '../jobs/background-writers.ts';
 import type { Progress } from '../jobs/jobs.service.ts';
+import { collectEvery } from '../jobs/memory.ts';
 import { importEvidenceCsv, type ImportResult } from './import.service.ts';
 
 /**
@@ -16,6 +17,9 @@ import { importEvidenceCsv, type ImportResult } from './import.service.ts';
  */
 export async function importInBackground(ctx: AppContext, principal: Principal, path: string, progress: Progress): Promise<ImportResult> {
   authorize(principal, 'evidence.log');
+  // yieldEvery comes every 500 rows: a collection every 20,000 rows keeps a million-row import's
+  // server under 220 MB (without, ~320 MB), for ~5 % more time (bench/RESULTS.md).
+  const tidy = collectEvery(40);
   const own = openDatabase(ctx.config.databaseUrl, ctx.database.searchPath ? { searchPath: ctx.database.searchPath } : {});
   try {
     return await writingInBackground(() =>
@@ -32,7 +36,10 @@ export async function importInBackground(ctx: AppContext, principal: Principal, 
             progress.phase('writing');
             progress.set(done, total);
           },
-          yieldEvery: () => nextTurn(),
+          yieldEvery: () => {
+            tidy(1);
+            return nextTurn();
+          },
         },
       ),
     );
