@@ -73,3 +73,9 @@ export function chainHead(db: Db) {
     .limit(1)
     .executeTakeFirst();
 }
+
+/** The newest activity record's id (0 when there is none): every change is recorded with one, in its transaction. */
+export async function newestActivityId(db: Db): Promise<number> {
+  const row = await db.selectFrom('activity').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row ? Number(row.id) : 0;
+}

@@ -106,7 +106,7 @@ export async function computeCoverage(
     throw AppError.invalid([{ field: 'framework', message: `Unknown framework ${options.framework}.` }]);
   }
   const frameworkIds = frameworks.map((f) => f.id);
-  const [{ requirements, mappings, controls }, valid] = await Promise.all([
+  const [{ requirementsOf, byRequirement, mappings, controls }, valid] = await Promise.all([
     catalogShape(ctx, frameworkIds),
     options.from === 'evidence' ? repo.validEvidenceByControl(ctx.db, asOf) : intervalsOnDay(ctx.db, asOf),
   ]);
@@ -115,13 +115,6 @@ export async function computeCoverage(
     controls.map((c) => [c.id, { ref: c.ref, title: c.title, status: c.status, applicable: c.applicable === 1, retired: c.retired_at !== null, validUntil: validUntil.get(c.id) }]),
   );
   const effective = (c: ControlInfo) => c.applicable && !c.retired && c.status === 'implemented' && c.validUntil !== undefined;
-
-  const byRequirement = new Map<number, { controlId: number; relationship: Relationship }[]>();
-  for (const m of mappings) {
-    const list = byRequirement.get(m.requirement_id) ?? [];
-    list.push({ controlId: m.control_id, relationship: m.relationship as Relationship });
-    byRequirement.set(m.requirement_id, list);
-  }
 
   const reasons = options.detail
     ? await notEffectiveReasons(
@@ -137,8 +130,7 @@ export async function computeCoverage(
     frameworks: frameworks.map((fw) => {
       const counts: CoverageCounts = { met: 0, partial: 0, gap: 0, notApplicable: 0, applicable: 0 };
       const details: RequirementCoverage[] = [];
-      for (const req of requirements) {
-        if (req.framework_id !== fw.id) continue;
+      for (const req of requirementsOf.get(fw.id) ?? []) {
         const mapped = (byRequirement.get(req.id) ?? []).filter((m) => !info.get(m.controlId)?.retired);
         let status: CoverageStatus;
         if (req.justification !== null) status = 'not_applicable';
@@ -164,8 +156,11 @@ export async function computeCoverage(
 }
 
 type Shape = {
-  requirements: Awaited<ReturnType<typeof repo.assessableRequirements>>;
+  /** Each framework's assessable requirements, in order. */
+  requirementsOf: Map<number, Awaited<ReturnType<typeof repo.assessableRequirements>>>;
   mappings: Awaited<ReturnType<typeof repo.mappingsOf>>;
+  /** Each requirement's mapped controls. */
+  byRequirement: Map<number, { controlId: number; relationship: Relationship }[]>;
   controls: Awaited<ReturnType<typeof repo.controlStates>>;
 };
 const shapes = new WeakMap<object, { version: number; byFrameworks: Map<string, Shape> }>();
@@ -190,7 +185,19 @@ async function catalogShape(ctx: AppContext, frameworkIds: number[]): Promise<Sh
     repo.mappingsOf(ctx.db, frameworkIds),
     repo.controlStates(ctx.db),
   ]);
-  const shape = { requirements, mappings, controls };
+  const requirementsOf = new Map<number, typeof requirements>();
+  for (const req of requirements) {
+    const list = requirementsOf.get(req.framework_id) ?? [];
+    list.push(req);
+    requirementsOf.set(req.framework_id, list);
+  }
+  const byRequirement = new Map<number, { controlId: number; relationship: Relationship }[]>();
+  for (const m of mappings) {
+    const list = byRequirement.get(m.requirement_id) ?? [];
+    list.push({ controlId: m.control_id, relationship: m.relationship as Relationship });
+    byRequirement.set(m.requirement_id, list);
+  }
+  const shape = { requirementsOf, byRequirement, mappings, controls };
   // Read again if the version moved while reading: never keep a shape under a version it may not match.
   if ((await versionOf(ctx.db, 'coverage')) === version) entry.byFrameworks.set(key, shape);
   return shape;
