@@ -165,7 +165,7 @@ export async function sweepJobs(ctx: AppContext, options: { everyRunning?: boole
   let failed = 0;
   for (const job of await repo.staleJobs(ctx.db, before)) {
     if (live.has(job.id)) continue;
-    const message = 'The server stopped while this was running; nothing was written. Try again.';
+    const message = 'The server stopped while this was running. Try again.';
     const taken = await repo.failStaleJob(ctx.db, job.id, before, message, now.toISOString());
     if (!taken) continue;
     failed += 1;

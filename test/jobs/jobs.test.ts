@@ -116,7 +116,7 @@ describe('jobs', () => {
         return p.text.includes('The import failed') ? p : undefined;
       });
       expect(page.status).toBe(200);
-      expect(page.text).toContain('The import failed and nothing was written: The server stopped while this was running; nothing was written. Try again.');
+      expect(page.text).toContain('The import failed and nothing was written: The server stopped while this was running. Try again.');
       expect(page.text).not.toContain('http-equiv="refresh"');
       expect(await evidenceCount()).toBe(before);
       expect(fs.existsSync(upload)).toBe(false);
