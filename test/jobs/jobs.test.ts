@@ -243,3 +243,40 @@ describe('jobs', () => {
     60_000,
   );
 });
+
+describe('attest worker', () => {
+  it.skipIf(process.env.TEST_DATABASE_URL)('refuses on SQLite (exit 2), where the server runs its own jobs', async () => {
+    const { runCli } = await import('../helpers/cli.ts');
+    const res = runCli(['worker'], ctx.childEnv);
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain('A separate worker is for PostgreSQL: on SQLite the one server runs its own jobs.');
+  });
+
+  it.runIf(process.env.TEST_DATABASE_URL)(
+    'PostgreSQL: takes the jobs an app server without a worker queued, and stops on SIGTERM',
+    async () => {
+      await stopJobs(ctx);
+      const worker = spawn(process.execPath, [path.resolve('bin/attest.js'), 'worker'], { env: { PATH: process.env.PATH ?? '', ...ctx.childEnv, LOG_LEVEL: 'info' } });
+      let out = '';
+      worker.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      worker.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = new Promise<number | null>((r) => worker.once('exit', r));
+      const own = openDatabase(ctx.config.databaseUrl, { searchPath: ctx.database.searchPath! });
+      const app: AppContext = { ...ctx, db: own.db, database: own, config: { ...ctx.config, jobsWorker: false } };
+      try {
+        await until('the worker to start', async () => (out.includes('Attest worker is taking jobs') ? true : undefined));
+        const browser = await signedIn((await createApp(app)).app, user);
+        const before = await evidenceCount();
+        const at = await postImport(browser, csvOf(4));
+        await until('the worker to import', async () => ((await browser.get(at)).text.includes('Imported 4 evidence items') ? true : undefined));
+        expect(await evidenceCount()).toBe(before + 4);
+      } finally {
+        worker.kill('SIGTERM');
+        expect(await exited).toBe(0);
+        await stopJobs(app);
+        await own.close();
+      }
+    },
+    60_000,
+  );
+});
