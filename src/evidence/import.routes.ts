@@ -52,7 +52,12 @@ export function importRoutes(routes: Routes, ctx: AppContext): void {
     const result = job.result;
     res.render('evidence/import', {
       ...model,
-      job: { running: job.status === 'running' || job.status === 'queued', queued: job.status === 'queued', phase: phaseOf(job), percent: job.total ? Math.floor((job.done / job.total) * 100) : 0 },
+      job: {
+        running: job.status === 'running' || job.status === 'queued',
+        queued: job.status === 'queued',
+        phase: phaseOf(job),
+        percent: job.total ? Math.floor((job.done / job.total) * 100) : 0,
+      },
       ...(job.status === 'failed' ? { error: `The import failed and nothing was written: ${job.error}` } : {}),
       ...(result ? { result: presentImportResult(result), filename: result.filename } : {}),
     });
