@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Installs (or names) the PDF readers the report tests use; see the file.
-    globalSetup: ['test/setup/pdf-tools.ts'],
+    // Installs (or names) the PDF readers the report tests use; brings the PostgreSQL job queue's schema up to date once.
+    globalSetup: ['test/setup/pdf-tools.ts', 'test/setup/job-queue.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

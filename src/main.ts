@@ -19,18 +19,9 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   await loadLibraryIfEmpty(ctx);
   const { app } = await createApp(ctx);
   const server = app.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ database: describeDatabase(config.databaseUrl) }, `Attest is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`);
-  // REMINDERS_DAILY_AT: the digest goes out once a day by itself; stopped on shutdown.
-  // The job worker: takes jobs left queued at once (and, on SQLite, fails those a stopped server left running).
-  await startJobs(ctx);
-  const dailyReminders = startDailyReminders(ctx);
-
+  // The handlers are in place before anything is logged: a supervisor (or a test) that stops the
+  // server as soon as it says it is up must find them, or the signal's default action kills it.
+  let dailyReminders: ReturnType<typeof startDailyReminders> = null;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -50,6 +41,17 @@ export async function serve(config: Config, logger: Logger): Promise<Server> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ database: describeDatabase(config.databaseUrl) }, `Attest is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`);
+  // The job worker: takes jobs left queued at once (and, on SQLite, fails those a stopped server left running).
+  await startJobs(ctx);
+  // REMINDERS_DAILY_AT: the digest goes out once a day by itself; stopped on shutdown.
+  if (!stopping) dailyReminders = startDailyReminders(ctx);
   return server;
 }
 
@@ -76,12 +78,14 @@ export async function work(config: Config, logger: Logger): Promise<void> {
     await ctx.database.close();
     throw new Error('A separate worker is for PostgreSQL: on SQLite the one server runs its own jobs.');
   }
-  await startJobs(ctx);
-  logger.info({ database: describeDatabase(config.databaseUrl) }, 'Attest worker is taking jobs');
-  await new Promise<void>((resolve) => {
+  // Listening for the signal before saying so: see serve().
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());
   });
+  await startJobs(ctx);
+  logger.info({ database: describeDatabase(config.databaseUrl) }, 'Attest worker is taking jobs');
+  await stopped;
   logger.info('worker stopping after its current jobs');
   await stopJobs(ctx);
   await ctx.pdf.close();

@@ -4,19 +4,21 @@ import type { AppContext } from '../context.ts';
 import { runJob, STALE_AFTER_MS, sweepJobs } from './jobs.service.ts';
 import type { JobQueue } from './queue.ts';
 
-const TASK = 'attest_job';
 /** Jobs at a time per app server. */
 const CONCURRENCY = 2;
 
 /**
- * graphile-worker keeps its queue in a schema of its own, next to the app's tables: `attest_worker`
- * beside `public`, `<schema>_worker` beside any other (set by the URL's options or PGOPTIONS), so
- * two Attest databases in one PostgreSQL never take each other's jobs.
+ * graphile-worker keeps its queue in a schema of its own, one per database (`attest_worker`): its
+ * notifications are database-wide, so a second queue schema would have each one's upgrades stop
+ * the other's workers. Attest databases side by side in one PostgreSQL (schemas chosen by the URL's
+ * options or PGOPTIONS) share it, each with a task name of its own, so none takes another's jobs.
  */
-export async function workerSchemaOf(ctx: AppContext): Promise<string> {
+export const WORKER_SCHEMA = 'attest_worker';
+
+export async function taskOf(ctx: AppContext): Promise<string> {
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(ctx.db);
   const schema = rows[0]?.schema ?? 'public';
-  return schema === 'public' ? 'attest_worker' : `${schema}_worker`;
+  return schema === 'public' ? 'attest_job' : `attest_job:${schema}`;
 }
 
 /** graphile-worker's log lines go to the app's logger (its debug chatter is dropped). */
@@ -34,7 +36,8 @@ function loggerOf(ctx: AppContext): GraphileLogger {
  * and a job whose worker died is failed by the next sweep of any worker (no heartbeat for a minute).
  */
 export async function startPostgresQueue(ctx: AppContext): Promise<JobQueue> {
-  const schema = await workerSchemaOf(ctx);
+  const schema = WORKER_SCHEMA;
+  const task = await taskOf(ctx);
   const options = {
     connectionString: ctx.config.databaseUrl,
     schema,
@@ -53,7 +56,7 @@ export async function startPostgresQueue(ctx: AppContext): Promise<JobQueue> {
       pollInterval: 2_000,
       parsedCronItems: [],
       taskList: {
-        [TASK]: async (payload) => {
+        [task]: async (payload) => {
           const id = (payload as { id?: unknown }).id;
           if (typeof id === 'string') await runJob(ctx, id);
         },
@@ -77,7 +80,7 @@ export async function startPostgresQueue(ctx: AppContext): Promise<JobQueue> {
   }
   return {
     async add(trx, id) {
-      await sql`select ${sql.id(schema, 'add_job')}(${TASK}, json_build_object('id', ${id}::text), max_attempts => 1)`.execute(trx);
+      await sql`select ${sql.id(schema, 'add_job')}(${task}, json_build_object('id', ${id}::text), max_attempts => 1)`.execute(trx);
     },
     kick: () => undefined,
     async stop() {

@@ -74,7 +74,6 @@ export async function createTestContext(options: { now?: string; env?: Record<st
         const client = new pg.Client({ connectionString: testDatabaseUrl });
         await client.connect();
         await client.query(`drop schema if exists ${schema} cascade`);
-        await client.query(`drop schema if exists ${schema}_worker cascade`);
         await client.end();
       }
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -190,12 +190,9 @@ describe('jobs', () => {
       .execute();
     if (ctx.dialect === 'postgres') {
       // On PostgreSQL the shared queue holds it: queued there as the app would have.
-      const { workerSchemaOf } = await import('../../src/jobs/queue.postgres.ts');
-      const { runMigrations } = await import('graphile-worker');
-      const schema = await workerSchemaOf(ctx);
-      await runMigrations({ connectionString: ctx.config.databaseUrl, schema });
+      const { WORKER_SCHEMA, taskOf } = await import('../../src/jobs/queue.postgres.ts');
       const { sql } = await import('kysely');
-      await sql`select ${sql.id(schema, 'add_job')}('attest_job', json_build_object('id', ${id}::text), max_attempts => 1)`.execute(ctx.db);
+      await sql`select ${sql.id(WORKER_SCHEMA, 'add_job')}(${await taskOf(ctx)}, json_build_object('id', ${id}::text), max_attempts => 1)`.execute(ctx.db);
     }
     await startJobs(ctx);
     const done = await until('the queued job to run', async () => {

@@ -172,6 +172,7 @@ describe('the server’s daily reminders (REMINDERS_DAILY_AT)', () => {
     expect(JSON.parse(line!)).toMatchObject({ at: '07:00 UTC', next: expect.stringMatching(/T07:00:00\.000Z$/) });
     expect(stderr).not.toContain('s3cret');
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    const code = await exited;
+    expect(code, `signal ${child.signalCode}; stderr: ${stderr.slice(-2000)}; stdout: ${stdout.slice(-500)}`).toBe(0);
   });
 });
