@@ -5,6 +5,7 @@ import { type Action, authorize } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { DB } from '../db/schema.ts';
+import { unitOfWork } from '../db/unit-of-work.ts';
 import { AppError } from '../http/errors.ts';
 import type { JobKind } from './jobs.handlers.ts';
 import * as repo from './jobs.repository.ts';
@@ -57,7 +58,7 @@ export async function enqueueJob<T>(
 ): Promise<{ jobId: string; value: T }> {
   const queue = await queueFor(ctx);
   const id = randomUUID();
-  const value = await ctx.db.transaction().execute(async (trx) => {
+  const value = await unitOfWork(ctx, async (trx) => {
     const { payload, value } = await record(trx);
     await repo.insertJob(trx, {
       id,
@@ -70,6 +71,7 @@ export async function enqueueJob<T>(
     await queue.add(trx, id);
     return value;
   });
+  // Inside a caller's transaction, the in-process worker's first query waits for its commit (one connection).
   queue.kick(id);
   return { jobId: id, value };
 }
@@ -160,6 +162,7 @@ export async function runJob(ctx: AppContext, id: string): Promise<void> {
  */
 export async function sweepJobs(ctx: AppContext, options: { everyRunning?: boolean } = {}): Promise<number> {
   const now = ctx.clock();
+  // Heartbeats are ISO times: every one sorts before '9999'.
   const before = options.everyRunning ? '9999' : new Date(now.getTime() - STALE_AFTER_MS).toISOString();
   const { jobHandlers } = await import('./jobs.handlers.ts');
   let failed = 0;
