@@ -103,8 +103,8 @@ function publicMessage(err: unknown): string {
 }
 
 /**
- * Runs one queued job in this process, if no other worker has taken it. Never throws: the outcome
- * is written to the job. On SQLite, progress stays in this process's memory while the job runs
+ * Runs one queued job in this process, if no other worker has taken it. Throws only when it could
+ * not be taken (the database busy); once taken, the outcome is written to the job. On SQLite, progress stays in this process's memory while the job runs
  * (a long import holds the one write lock, so nothing else may write meanwhile); on PostgreSQL it
  * is written to the job at most once a second, with a heartbeat, so every server can show it.
  */
@@ -122,7 +122,7 @@ export async function runJob(ctx: AppContext, id: string): Promise<void> {
     if (!persist || (!force && Date.now() - written < PROGRESS_EVERY_MS)) return;
     written = Date.now();
     void repo
-      .updateRunningJob(ctx.db, id, { ...state, heartbeat_at: new Date().toISOString() })
+      .updateRunningJob(ctx.db, id, { ...state, heartbeat_at: ctx.clock().toISOString() })
       .catch((err: unknown) => ctx.logger.warn({ err, jobId: id }, 'job progress not written'));
   };
   const heartbeat = persist ? setInterval(() => write(true), HEARTBEAT_MS) : undefined;
