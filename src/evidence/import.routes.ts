@@ -11,6 +11,7 @@ import { fileStore, type UploadedFile } from './evidence.service.ts';
 import { SAMPLE_CSV } from './import.csv.ts';
 import { presentImportResult, sampleLines } from './import.presenter.ts';
 import { IMPORT_COLUMNS, type ImportResult } from './import.service.ts';
+import { counted } from '../words.ts';
 
 const JOB = 'evidence-import' as const;
 const jobParam = z.object({ job: z.string().uuid('Unknown import.') });
@@ -55,7 +56,7 @@ export function importRoutes(routes: Routes, ctx: AppContext): void {
       job: {
         running: job.status === 'running' || job.status === 'queued',
         queued: job.status === 'queued',
-        phase: phaseOf(job),
+        phase: phaseOf(job, ctx.clock()),
         percent: job.total ? Math.floor((job.done / job.total) * 100) : 0,
       },
       ...(job.status === 'failed' ? { error: `The import failed and nothing was written: ${job.error}` } : {}),
@@ -64,10 +65,18 @@ export function importRoutes(routes: Routes, ctx: AppContext): void {
   });
 }
 
+/** After this long in the queue, the page says that no worker may be running. */
+const LONG_WAIT_MS = 2 * 60_000;
+
 /** Where an import stands, in words. */
-function phaseOf(job: JobView): string {
-  if (job.status === 'queued') return 'Waiting for a worker to take this import';
-  if (job.phase === 'writing') return `Writing ${job.done.toLocaleString('en')} of ${job.total.toLocaleString('en')} rows`;
-  if (job.phase === 'checking') return `Checking the file: ${job.done.toLocaleString('en')} rows read`;
-  return 'Checking the file';
+function phaseOf(job: JobView, now: Date): string {
+  if (job.status === 'queued') {
+    const waited = now.getTime() - Date.parse(job.createdAt);
+    if (waited < LONG_WAIT_MS) return 'Waiting for a worker to take this import…';
+    // Every server may have been started with JOBS_WORKER=false and no `attest worker` running.
+    return `Waiting for a worker to take this import: none has for ${counted(Math.floor(waited / 60_000), 'minute')}. An administrator can check that a job worker is running.`;
+  }
+  if (job.phase === 'writing') return `Writing ${job.done.toLocaleString('en')} of ${job.total.toLocaleString('en')} rows…`;
+  if (job.phase === 'checking') return `Checking the file: ${job.done.toLocaleString('en')} rows read…`;
+  return 'Checking the file…';
 }

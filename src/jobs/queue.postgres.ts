@@ -77,6 +77,7 @@ export async function startPostgresQueue(ctx: AppContext): Promise<JobQueue> {
     sweeper.unref();
   } else {
     await runMigrations(options);
+    ctx.logger.info('JOBS_WORKER=false: this server only queues jobs; `attest worker` or another server with its worker on must run them');
   }
   return {
     async add(trx, id) {

@@ -159,6 +159,16 @@ describe('CSV import', () => {
       .values({ ...saved, id: waiting, status: 'queued', phase: '', done: 0, total: 0, result: null, finished_at: null })
       .execute();
     expect((await browser.get(`/evidence/import/${waiting}`)).text).toContain('Waiting for a worker to take this import');
+    // Long in the queue: no worker may be running (every server with JOBS_WORKER=false), and the page says so.
+    const stuck = '11111111-2222-4333-8444-777777777777';
+    const tenMinutesAgo = new Date(ctx.clock().getTime() - 10 * 60_000).toISOString();
+    await ctx.db
+      .insertInto('jobs')
+      .values({ ...saved, id: stuck, status: 'queued', phase: '', done: 0, total: 0, result: null, finished_at: null, created_at: tenMinutesAgo })
+      .execute();
+    const stuckPage = (await browser.get(`/evidence/import/${stuck}`)).text;
+    expect(stuckPage).toContain('none has for 10 minutes. An administrator can check that a job worker is running');
+    expect((await browser.get(`/evidence/import/${waiting}`)).text).not.toContain('none has for');
     const running = await browser.get(`/evidence/import/${elsewhere}`);
     expect(running.text).toContain('Writing 1,500 of 4,000 rows');
     expect((await other.get(`/evidence/import/${elsewhere}`)).status).toBe(404);
