@@ -4,7 +4,8 @@ import { inTransaction } from '../db/unit-of-work.ts';
 import { AppError } from '../http/errors.ts';
 import { generatePassword, hashPassword, verifyPassword } from './password.ts';
 import { authorize } from './policy.ts';
-import type { Principal } from './principal.ts';
+import { assignmentsOfUser } from '../audits/audits.repository.ts';
+import type { AuditAssignment, Principal } from './principal.ts';
 import { isRole, type Role } from './roles.ts';
 import { endSessions } from './sessions.service.ts';
 import { revokeAllTokens } from './tokens.service.ts';
@@ -214,4 +215,24 @@ export async function setJobTitle(ctx: AppContext, principal: Principal, userId:
     (updated) => (updated ? [{ action: 'user.job_title_changed', subjectType: 'user', subjectId: userId, details: { from, to: jobTitle } }] : []),
   );
   return row ? toUser(row) : findUser(ctx.db, userId);
+}
+
+/**
+ * The principal a piece of work asked for earlier acts with now: the user's current role and
+ * audit assignments, or a refusal if the account has gone or been disabled meanwhile (a queued
+ * job must not outlive its asker's rights). The command line and the system stand as they are.
+ */
+export async function currentPrincipal(ctx: AppContext, asked: Principal): Promise<Principal> {
+  if (asked.userId === null) return asked;
+  const user = await repo.findUserById(ctx.db, asked.userId);
+  if (!user || user.disabled_at !== null) throw AppError.forbidden('The account that asked for this is disabled or gone, so it was not done.');
+  if (!isRole(user.role)) throw AppError.forbidden('The account that asked for this has no known role, so it was not done.');
+  const assignments = user.role === 'auditor' ? await auditAssignmentsOf(ctx, user.id) : [];
+  return { ...asked, label: user.email, role: user.role, assignments };
+}
+
+/** An auditor's open assignments, as the policy reads them. */
+export async function auditAssignmentsOf(ctx: AppContext, userId: number): Promise<AuditAssignment[]> {
+  const rows = await assignmentsOfUser(ctx.db, userId);
+  return rows.map((r) => ({ auditId: r.audit_id, accessFrom: r.access_from, accessUntil: r.access_until }));
 }

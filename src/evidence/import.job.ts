@@ -19,8 +19,8 @@ export const evidenceImportJob: JobHandler = {
       await fs.rm(path, { force: true });
     }
   },
-  // All or nothing: the database dropped the dead worker's transaction; only the upload is left.
-  async abandoned(_ctx, _principal, payload) {
+  // All or nothing: nothing was written (or a dead worker's transaction was dropped); only the upload is left.
+  async failed(_ctx, _principal, payload) {
     const parsed = payloadSchema.safeParse(payload);
     if (parsed.success) await fs.rm(parsed.data.path, { force: true });
   },

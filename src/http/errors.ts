@@ -58,3 +58,13 @@ export class AppError extends Error {
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
 }
+
+/**
+ * What a failure in background work says to the person who asked: our own messages (and the
+ * missing-browser one, which says what to install) as they are, anything else in general words
+ * (the details go to the server log, never to the user).
+ */
+export function messageForUser(err: unknown, otherwise: string): string {
+  if (err instanceof AppError || (err instanceof Error && err.name === 'BrowserUnavailableError')) return err.message;
+  return otherwise;
+}

@@ -2,14 +2,12 @@ import type { NextFunction, Request, Response } from 'express';
 import { resolveSession } from '../auth/sessions.service.ts';
 import { resolveToken } from '../auth/tokens.service.ts';
 import type { AppContext } from '../context.ts';
-import { assignmentsOfUser } from '../audits/audits.repository.ts';
-import type { AuditAssignment } from '../auth/principal.ts';
+import { auditAssignmentsOf } from '../auth/users.service.ts';
 
 /** Auditors act through their assignments; read on every request, so a removed one stops at once. */
 async function loadAssignments(ctx: AppContext, req: Request): Promise<void> {
   if (req.user?.role !== 'auditor') return;
-  const rows = await assignmentsOfUser(ctx.db, req.user.id);
-  req.assignments = rows.map((r): AuditAssignment => ({ auditId: r.audit_id, accessFrom: r.access_from, accessUntil: r.access_until }));
+  req.assignments = await auditAssignmentsOf(ctx, req.user.id);
 }
 
 export const SESSION_COOKIE = 'attest_session';

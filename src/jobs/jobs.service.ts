@@ -6,7 +6,8 @@ import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { DB } from '../db/schema.ts';
 import { unitOfWork } from '../db/unit-of-work.ts';
-import { AppError } from '../http/errors.ts';
+import { messageForUser } from '../http/errors.ts';
+import { currentPrincipal } from '../auth/users.service.ts';
 import type { JobKind } from './jobs.handlers.ts';
 import * as repo from './jobs.repository.ts';
 import { queueFor } from './queue.ts';
@@ -96,12 +97,6 @@ export async function followJob<T>(ctx: AppContext, principal: Principal, action
   };
 }
 
-/** What a failure says to the person who asked: our own messages as they are, anything else in general words. */
-function publicMessage(err: unknown): string {
-  if (err instanceof AppError || (err instanceof Error && err.name === 'BrowserUnavailableError')) return err.message;
-  return 'Something went wrong on the server; the error is in the server log.';
-}
-
 /**
  * Runs one queued job in this process, if no other worker has taken it. Throws only when it could
  * not be taken (the database busy); once taken, the outcome is written to the job. On SQLite, progress stays in this process's memory while the job runs
@@ -141,13 +136,19 @@ export async function runJob(ctx: AppContext, id: string): Promise<void> {
   };
   try {
     if (!handler) throw new Error(`no handler for job kind ${row.kind}`);
-    const result = await handler.run(ctx, JSON.parse(row.principal) as Principal, JSON.parse(row.payload) as Record<string, unknown>, progress);
+    // The asker's rights as they are now, not as they were when the job was queued.
+    const principal = await currentPrincipal(ctx, JSON.parse(row.principal) as Principal);
+    const result = await handler.run(ctx, principal, JSON.parse(row.payload) as Record<string, unknown>, progress);
     await repo.updateRunningJob(ctx.db, id, { ...state, status: 'done', result: JSON.stringify(result ?? null), finished_at: ctx.clock().toISOString() });
   } catch (err) {
     ctx.logger.error({ err, jobId: id, kind: row.kind }, 'job failed');
+    const message = messageForUser(err, 'Something went wrong on the server; the error is in the server log.');
     await repo
-      .updateRunningJob(ctx.db, id, { ...state, status: 'failed', error: publicMessage(err), finished_at: ctx.clock().toISOString() })
+      .updateRunningJob(ctx.db, id, { ...state, status: 'failed', error: message, finished_at: ctx.clock().toISOString() })
       .catch((e: unknown) => ctx.logger.error({ err: e, jobId: id }, 'recording the job failure failed'));
+    await handler
+      ?.failed?.(ctx, JSON.parse(row.principal) as Principal, JSON.parse(row.payload) as Record<string, unknown>, message)
+      .catch((e: unknown) => ctx.logger.error({ err: e, jobId: id }, 'tidying up after a failed job failed'));
   } finally {
     if (heartbeat) clearInterval(heartbeat);
     live.delete(id);
@@ -174,7 +175,7 @@ export async function sweepJobs(ctx: AppContext, options: { everyRunning?: boole
     failed += 1;
     ctx.logger.warn({ jobId: job.id, kind: job.kind }, 'job abandoned by a stopped worker');
     await jobHandlers[job.kind as JobKind]
-      ?.abandoned?.(ctx, JSON.parse(job.principal) as Principal, JSON.parse(job.payload) as Record<string, unknown>, message)
+      ?.failed?.(ctx, JSON.parse(job.principal) as Principal, JSON.parse(job.payload) as Record<string, unknown>, message)
       .catch((err: unknown) => ctx.logger.error({ err, jobId: job.id }, 'cleaning up an abandoned job failed'));
   }
   await repo.deleteFinishedBefore(ctx.db, new Date(now.getTime() - KEEP_FINISHED_DAYS * 86_400_000).toISOString());

@@ -31,7 +31,7 @@ export const reportJob: JobHandler = {
     await buildReport(ctx, principal, reportId, requestOfRow(row), build);
     return { reportId };
   },
-  async abandoned(ctx, principal, payload, message) {
+  async failed(ctx, principal, payload, message) {
     const parsed = payloadSchema.safeParse(payload);
     if (!parsed.success) return;
     const row = await repo.findReport(ctx.db, parsed.data.reportId);

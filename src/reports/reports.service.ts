@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { today } from '../dates.ts';
 import { fileStore } from '../evidence/evidence.service.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError, messageForUser } from '../http/errors.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { enqueueJob } from '../jobs/jobs.service.ts';
 import type { OutputFile, ProgressReporter, ReportBuilder, ReportKind, ReportPlanRef, ReportRequest, ReportStatus } from './reports.model.ts';
@@ -170,15 +170,14 @@ export async function buildReport(ctx: AppContext, principal: Principal, id: num
       }),
     );
   } catch (err) {
-    const message =
-      err instanceof AppError || (err instanceof Error && err.name === 'BrowserUnavailableError') ? err.message : 'The report could not be built; the error is in the server log.';
+    const message = messageForUser(err, 'The report could not be built; the error is in the server log.');
     ctx.logger.error({ err, reportId: id }, 'report failed');
     for (const o of outputs) await fs.promises.rm(o.path, { force: true }).catch(() => undefined);
     await failReport(ctx, principal, id, request.kind, message).catch((e: unknown) => ctx.logger.error({ err: e, reportId: id }, 'recording the failure failed'));
   }
 }
 
-/** Records that a report could not be built (if it is still building), with the reason, in the trail. */
+/** Records that a report could not be built, with the reason, in the trail. */
 export async function failReport(ctx: AppContext, principal: Principal, id: number, kind: string, message: string): Promise<void> {
   await withActivity(
     ctx,

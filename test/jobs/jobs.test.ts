@@ -8,7 +8,7 @@ import type { AppContext } from '../../src/context.ts';
 import { readLibraryFiles } from '../../src/controls/library.files.ts';
 import { loadLibrary } from '../../src/controls/library.load.ts';
 import { openDatabase } from '../../src/db/database.ts';
-import { sweepJobs } from '../../src/jobs/jobs.service.ts';
+import { runJob, sweepJobs } from '../../src/jobs/jobs.service.ts';
 import { startJobs, stopJobs } from '../../src/jobs/queue.ts';
 import { createApp } from '../../src/app.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
@@ -169,6 +169,43 @@ describe('jobs', () => {
     expect(failed.map((f) => [f.action, String(f.subject_id)])).toEqual([['report.failed', String(reportId)]]);
     // A second sweep finds nothing more to do.
     expect(await sweepJobs(ctx)).toBe(0);
+  }, 60_000);
+
+  it('a job whose asker was disabled before it ran is refused, and its report says why', async () => {
+    await stopJobs(ctx);
+    const leaver = await buildUser(ctx, { role: 'grc' });
+    const { id: reportId } = await ctx.db
+      .insertInto('reports')
+      .values({
+        kind: 'summary',
+        title: 'Compliance summary',
+        as_of: '2026-11-01',
+        status: 'building',
+        created_by: leaver.id,
+        created_label: leaver.email,
+        created_at: new Date().toISOString(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const jobId = '44444444-3333-4444-8555-666666666666';
+    await ctx.db
+      .insertInto('jobs')
+      .values({
+        id: jobId,
+        kind: 'report',
+        owner_id: leaver.id,
+        principal: JSON.stringify(principalFor(leaver)),
+        payload: JSON.stringify({ reportId, plan: { type: 'report', input: { kind: 'summary', as_of: '2026-11-01' } } }),
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+    await ctx.db.updateTable('users').set({ disabled_at: new Date().toISOString() }).where('id', '=', leaver.id).execute();
+    await runJob(ctx, jobId);
+    const job = await ctx.db.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ status: 'failed', error: 'The account that asked for this is disabled or gone, so it was not done.' });
+    const report = await ctx.db.selectFrom('reports').selectAll().where('id', '=', reportId).executeTakeFirstOrThrow();
+    expect(report).toMatchObject({ status: 'failed', error: 'The account that asked for this is disabled or gone, so it was not done.' });
+    expect(await ctx.db.selectFrom('report_files').select('id').where('report_id', '=', reportId).execute()).toEqual([]);
   }, 60_000);
 
   it('a job left queued when the server stopped is taken when the worker starts', async () => {
