@@ -1,4 +1,4 @@
-import { newestActivityId } from '../activity/activity.repository.ts';
+import { KeptUntilNextChange } from '../activity/kept.ts';
 import { authorize, type EvidenceScope, evidenceScope } from '../auth/policy.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
@@ -6,24 +6,15 @@ import { addDays, today } from '../dates.ts';
 import * as repo from './evidence.repository.ts';
 import { type ControlEvidenceState, type ControlStateView, controlEvidenceState } from './control-state.ts';
 
-type Awaiting = Awaited<ReturnType<typeof repo.awaitingReviewByControl>>;
-const awaitingKept = new WeakMap<object, { head: number; rows: Awaiting }>();
+const awaiting = new KeptUntilNextChange<Awaited<ReturnType<typeof repo.awaitingReviewByControl>>>(1);
 
 /**
- * Items awaiting review per control. Counting them walks every submitted item (~50 ms with 100,000
- * waiting), and they change only by a submission, a review, a new version or a withdrawal — each
- * recorded in the activity trail in its own transaction — so the counts are kept until the newest
- * activity record changes. Rows read just after a change may be newer than the id they are kept
- * under; the next change then reads them again, so they are never older than the trail says.
+ * Items awaiting review per control. Counting them walks every submitted item (~35 ms with 50,000
+ * waiting), and they change only by a submission, a review, a new version or a withdrawal, each
+ * recorded: so they are kept until the next recorded change.
  */
-async function awaitingReview(ctx: AppContext): Promise<Awaiting> {
-  if (ctx.db.isTransaction) return repo.awaitingReviewByControl(ctx.db);
-  const head = await newestActivityId(ctx.db);
-  const kept = awaitingKept.get(ctx.db);
-  if (kept?.head === head) return kept.rows;
-  const rows = await repo.awaitingReviewByControl(ctx.db);
-  awaitingKept.set(ctx.db, { head, rows });
-  return rows;
+function awaitingReview(ctx: AppContext) {
+  return awaiting.get(ctx, '', () => repo.awaitingReviewByControl(ctx.db));
 }
 
 export interface ExpiringItem {

@@ -1,4 +1,4 @@
-import { newestActivityId } from '../activity/activity.repository.ts';
+import { KeptUntilNextChange } from '../activity/kept.ts';
 import { auditAlerts } from '../audits/audits.calendar.ts';
 import { openMajorFindingCounts } from '../audits/findings.service.ts';
 import { can } from '../auth/policy.ts';
@@ -19,27 +19,15 @@ import { heavyPage, yieldToEventLoop } from '../http/yield.ts';
  * The landing page. It belongs to no single domain: it asks each one (today coverage; later
  * certifications, audits, the inbox) for what the signed-in principal may see.
  */
-type Panel = Awaited<ReturnType<typeof computeProgramme>>;
-const PANELS_KEPT = 200;
-const panels = new WeakMap<object, Map<string, Panel>>();
+const panels = new KeptUntilNextChange<Awaited<ReturnType<typeof computeProgramme>>>(200);
 
 /**
  * The programme panel does not depend on the as-of day, only on today, on who looks and on the
- * programme's records; every change to those is recorded in the activity trail in its own
- * transaction, so the newest record's id says whether anything changed (a sign-in moves it too,
- * which costs one recomputation). Kept per database, per person, per day: the every-day dashboard
- * no longer recomputes it per request (~1.2 ms of ~4 at a million items).
+ * programme's records, so it is kept until the next recorded change: the every-day dashboard no
+ * longer recomputes it per request (~1.2 ms of ~4 at a million items).
  */
-async function programme(ctx: AppContext, principal: Principal): Promise<Panel> {
-  const key = `${today(ctx.clock)}|${principal.userId}|${principal.role}|${await newestActivityId(ctx.db)}`;
-  const kept = panels.get(ctx.db) ?? new Map<string, Panel>();
-  panels.set(ctx.db, kept);
-  const hit = kept.get(key);
-  if (hit) return hit;
-  const panel = await computeProgramme(ctx, principal);
-  kept.set(key, panel);
-  if (kept.size > PANELS_KEPT) kept.delete(kept.keys().next().value as string);
-  return panel;
+function programme(ctx: AppContext, principal: Principal) {
+  return panels.get(ctx, `${today(ctx.clock)}|${principal.userId}|${principal.role}`, () => computeProgramme(ctx, principal));
 }
 
 /** The programme panel: what each domain flags for the principal, empty where they may not look. */
