@@ -9,7 +9,7 @@ import pLimit from 'p-limit';
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Pages that compute coverage take turns, two at a time: they are CPU-bound on one thread, so more
+ * Pages that compute coverage take turns, four at a time (measured against one and two: bench/RESULTS.md): they are CPU-bound on one thread, so more
  * at once finishes none sooner, and each one in flight adds a slice that every other request waits
  * behind. Waiting for a turn costs nothing; cheap requests keep being served meanwhile.
  */
