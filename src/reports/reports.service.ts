@@ -66,7 +66,7 @@ function toReport(row: repo.ReportRow, files: Awaited<ReturnType<typeof repo.fil
 
 const reportResource = (ctx: AppContext, kind: string, auditId: number | null): Resource => ({ kind: 'report', reportKind: kind, auditId, today: today(ctx.clock) });
 
-/** Waits until a report is no longer building, wherever it is built (the CLI's wait; tests). */
+/** Waits until a report is no longer building, wherever it is built (for tests and scripts that ask for one and then read it). */
 export async function settled(ctx: AppContext, id: number, timeoutMs = 120_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
