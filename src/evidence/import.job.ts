@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { JobHandler } from '../jobs/jobs.handlers.ts';
 import { enqueueJob } from '../jobs/jobs.service.ts';
+import { sanitizeFilename } from './file-store.ts';
 import { importInBackground } from './import.runner.ts';
 
 const payloadSchema = z.object({ path: z.string().min(1), filename: z.string() });
@@ -26,9 +27,9 @@ export const evidenceImportJob: JobHandler = {
   },
 };
 
-/** Queues the import of an uploaded CSV file; returns the job to follow. */
+/** Queues the import of an uploaded CSV file (its name kept as evidence file names are: no control or bidirectional characters, at most 200 characters); returns the job to follow. */
 export async function queueImport(ctx: AppContext, principal: Principal, file: { path: string; originalName: string }): Promise<string> {
   authorize(principal, 'evidence.log');
-  const { jobId } = await enqueueJob(ctx, principal, 'evidence-import', async () => ({ payload: { path: file.path, filename: file.originalName }, value: null }));
+  const { jobId } = await enqueueJob(ctx, principal, 'evidence-import', async () => ({ payload: { path: file.path, filename: sanitizeFilename(file.originalName) }, value: null }));
   return jobId;
 }

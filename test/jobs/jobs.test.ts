@@ -128,6 +128,30 @@ describe('jobs', () => {
     }
   }, 180_000);
 
+  it('an upload named with markup, bidirectional characters and 300 characters is imported under a safe name; a NUL in the name is refused', async () => {
+    const browser = await signedIn((await createApp(ctx)).app, user);
+    const page = await browser.get('/evidence/import');
+    const token = /_csrf=([^"]+)"/.exec(page.text)?.[1] ?? csrfFrom(page.text);
+    const jobsBefore = (await ctx.db.selectFrom('jobs').select('id').execute()).length;
+    const nul = await browser.agent.post(`/evidence/import?_csrf=${token}`).attach('file', Buffer.from(csvOf(1)), 'a\u0000b.csv');
+    expect(nul.status).toBe(400);
+    expect(nul.text).toContain('The upload could not be read');
+    expect((await ctx.db.selectFrom('jobs').select('id').execute()).length).toBe(jobsBefore);
+    const hostile = `a<b>\u202e${'x'.repeat(300)}.csv`;
+    const posted = await browser.agent.post(`/evidence/import?_csrf=${token}`).attach('file', Buffer.from(csvOf(1)), hostile);
+    expect(posted.status).toBe(303);
+    const at = posted.headers.location!;
+    const done = await until('the import to end', async () => {
+      const p = await browser.get(at);
+      return p.text.includes('http-equiv="refresh"') ? undefined : p;
+    });
+    expect(done.status).toBe(200);
+    expect(done.text).toContain('Imported 1 evidence item from a_b_xxx');
+    expect(done.text).not.toContain('<b>');
+    const row = await ctx.db.selectFrom('jobs').select('payload').where('id', '=', at.split('/').pop()!).executeTakeFirstOrThrow();
+    expect((JSON.parse(row.payload) as { filename: string }).filename).toHaveLength(200);
+  }, 60_000);
+
   it('a report whose worker died is failed with the reason, in the trail, instead of building for ever', async () => {
     await stopJobs(ctx);
     // A report asked for, and its job taken by a worker that then "died": running, with a heartbeat from long ago.
