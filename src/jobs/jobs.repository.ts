@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Transaction, Updateable } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction, type Updateable } from 'kysely';
 import type { DB, JobsTable } from '../db/schema.ts';
 
 // All SQL of the jobs domain: the record of each piece of long work.
@@ -56,4 +56,15 @@ export async function failStaleJob(db: Db, id: string, before: string, error: st
     .where('heartbeat_at', '<', before)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/** The schema this connection's tables are in (PostgreSQL). */
+export async function currentSchema(db: Db): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? 'public';
+}
+
+/** Hands a recorded job to graphile-worker's queue in `schema`, in the caller's transaction; tried once. */
+export async function addToSharedQueue(db: Db, schema: string, task: string, id: string): Promise<void> {
+  await sql`select ${sql.id(schema, 'add_job')}(${task}, json_build_object('id', ${id}::text), max_attempts => 1)`.execute(db);
 }

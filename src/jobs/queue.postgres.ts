@@ -1,6 +1,6 @@
 import { Logger as GraphileLogger, type Runner, run, runMigrations } from 'graphile-worker';
-import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
+import { addToSharedQueue, currentSchema } from './jobs.repository.ts';
 import { runJob, STALE_AFTER_MS, sweepJobs } from './jobs.service.ts';
 import type { JobQueue } from './queue.ts';
 
@@ -16,8 +16,7 @@ const CONCURRENCY = 2;
 export const WORKER_SCHEMA = 'attest_worker';
 
 export async function taskOf(ctx: AppContext): Promise<string> {
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(ctx.db);
-  const schema = rows[0]?.schema ?? 'public';
+  const schema = await currentSchema(ctx.db);
   return schema === 'public' ? 'attest_job' : `attest_job:${schema}`;
 }
 
@@ -81,7 +80,7 @@ export async function startPostgresQueue(ctx: AppContext): Promise<JobQueue> {
   }
   return {
     async add(trx, id) {
-      await sql`select ${sql.id(schema, 'add_job')}(${task}, json_build_object('id', ${id}::text), max_attempts => 1)`.execute(trx);
+      await addToSharedQueue(trx, schema, task, id);
     },
     kick: () => undefined,
     async stop() {

@@ -252,8 +252,8 @@ describe('jobs', () => {
     if (ctx.dialect === 'postgres') {
       // On PostgreSQL the shared queue holds it: queued there as the app would have.
       const { WORKER_SCHEMA, taskOf } = await import('../../src/jobs/queue.postgres.ts');
-      const { sql } = await import('kysely');
-      await sql`select ${sql.id(WORKER_SCHEMA, 'add_job')}(${await taskOf(ctx)}, json_build_object('id', ${id}::text), max_attempts => 1)`.execute(ctx.db);
+      const { addToSharedQueue } = await import('../../src/jobs/jobs.repository.ts');
+      await addToSharedQueue(ctx.db, WORKER_SCHEMA, await taskOf(ctx), id);
     }
     await startJobs(ctx);
     const done = await until('the queued job to run', async () => {
